@@ -1,0 +1,49 @@
+# Huimin: `make run` serves the demo site group, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat requirements/dev.lock pyproject.toml | cksum | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.PHONY: install run serve test lint format worker clean
+
+install: $(STAMP)
+
+$(STAMP):
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing dependencies into $(VENV) ..."
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/huimin migrate --noinput
+	$(BIN)/huimin loaddemo --port $(PORT)
+	@$(MAKE) --no-print-directory serve
+
+# Serve with one background task worker beside the development server; both stop together.
+serve:
+	@mkdir -p var
+	@$(BIN)/huimin db_worker --queue-name '*' --no-reload >> var/worker.log 2>&1 & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "Task worker running (pid $$worker, log var/worker.log). Serving on http://127.0.0.1:$(PORT)/"; \
+	  $(BIN)/huimin runserver 127.0.0.1:$(PORT)
+
+worker: install
+	$(BIN)/huimin db_worker --queue-name '*'
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

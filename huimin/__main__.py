@@ -1,0 +1,5 @@
+import sys
+
+from huimin.cli import main
+
+sys.exit(main())

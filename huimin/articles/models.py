@@ -1,0 +1,88 @@
+"""Articles (news, notices and other content pages) published in a column."""
+
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from huimin.sites.models import NationalTagsMixin
+from huimin.sites.page_tags import PUB_DATE_FORMAT
+
+
+class ArticlePage(NationalTagsMixin, Page):
+    pub_date = models.DateTimeField("发布时间", default=timezone.now, db_index=True)
+    source = models.CharField(
+        "信息来源", max_length=100, blank=True, help_text="发布单位或来源；留空则使用本站主办单位。"
+    )
+    author = models.CharField("作者", max_length=100, blank=True)
+    keywords = models.CharField("关键词", max_length=200, blank=True, help_text="多个词用逗号分隔。")
+    summary = models.TextField("摘要", max_length=500, blank=True)
+    body = RichTextField(
+        "正文",
+        features=["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "image", "hr"],
+    )
+    is_demo = models.BooleanField("演示内容", default=False, help_text="演示数据会在页面上标明“演示内容”。")
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("pub_date"), FieldPanel("source"), FieldPanel("author"), FieldPanel("keywords")],
+            heading="发布信息",
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("attachments", label="附件", heading="附件"),
+        FieldPanel("is_demo"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("pub_date"),
+    ]
+    parent_page_types = ["huimin_sites.ColumnPage"]
+    subpage_types = []
+    template = "articles/article_page.html"
+
+    class Meta:
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+
+    def content_source(self, identity) -> str:
+        return self.source or (identity.sponsor if identity else "")
+
+    def content_tags(self, request, identity):
+        tags = [
+            ("ArticleTitle", self.title),
+            ("PubDate", timezone.localtime(self.pub_date).strftime(PUB_DATE_FORMAT)),
+            ("ContentSource", self.content_source(identity)),
+        ]
+        optional = [("Keywords", self.keywords), ("Author", self.author), ("Description", self.summary)]
+        if request is not None:
+            optional.append(("Url", request.build_absolute_uri(self.url)))
+        return tags + [(name, value) for name, value in optional if value]
+
+    def get_context(self, request, *args, **kwargs):
+        from huimin.sites import queries
+
+        context = super().get_context(request, *args, **kwargs)
+        context["home"] = queries.site_home(self)
+        context["columns"] = queries.menu_columns(context["home"]) if context["home"] else []
+        context["column"] = self.get_parent().specific
+        return context
+
+
+class ArticleAttachment(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="文件", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("附件名称", max_length=200, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    def display_title(self) -> str:
+        return self.title or self.document.title

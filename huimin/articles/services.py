@@ -1,0 +1,50 @@
+"""Writes for articles: every article is created and published through here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from huimin.sites.models import ColumnPage
+
+from .models import ArticlePage
+
+
+@transaction.atomic
+def publish_article(
+    column: ColumnPage,
+    *,
+    title: str,
+    slug: str,
+    body: str,
+    pub_date: datetime,
+    source: str = "",
+    author: str = "",
+    keywords: str = "",
+    summary: str = "",
+    is_demo: bool = False,
+    actor=None,
+) -> ArticlePage:
+    """Create an article in a column and publish it, keeping a revision for the history."""
+    if pub_date.tzinfo is None:
+        raise ValidationError({"pub_date": "发布时间必须带时区。"})
+    article = ArticlePage(
+        title=title,
+        slug=slug,
+        body=body,
+        pub_date=pub_date,
+        source=source,
+        author=author,
+        keywords=keywords,
+        summary=summary,
+        is_demo=is_demo,
+        first_published_at=pub_date,
+    )
+    column.add_child(instance=article)
+    revision = article.save_revision(user=actor, log_action=False)
+    revision.publish(user=actor, changed=False, log_action=True)
+    # publish() stamps last_published_at with the wall clock; the article's own date is the truth.
+    ArticlePage.objects.filter(pk=article.pk).update(last_published_at=pub_date, first_published_at=pub_date)
+    return article

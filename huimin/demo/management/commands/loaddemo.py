@@ -1,0 +1,70 @@
+import json
+import logging
+import os
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from huimin.demo.builder import build_demo, load_spec, planned_article_count
+
+
+class Command(BaseCommand):
+    help = "构建演示网站群（市政府门户、县区和部门网站、栏目、文章、各角色用户）。可重复运行，不会重复创建。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("PORT", "8000")),
+            help="演示站点对外的端口（默认 8000，或环境变量 PORT）",
+        )
+        parser.add_argument("--json", action="store_true", help="以 JSON 输出站点和账号")
+
+    def handle(self, *args, port, json: bool, **options):
+        if settings.SETTINGS_MODULE.endswith(".production"):
+            raise CommandError("演示数据不能装入生产环境（当前为 production 设置）。")
+        if not 1 <= port <= 65535:
+            raise CommandError(f"端口 {port} 无效，应在 1–65535 之间。")
+        total = planned_article_count(load_spec())
+        console = Console(file=sys.stderr)
+        with Progress(
+            TextColumn("装入演示数据"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=json or not console.is_terminal,
+        ) as progress:
+            bar = progress.add_task("demo", total=total)
+            # Every page published would log a line; the progress bar says enough.
+            logging.getLogger("wagtail").setLevel(logging.WARNING)
+            result = build_demo(port=port, advance=lambda n: progress.advance(bar, n))
+        if json:
+            self.stdout.write(_as_json(result))
+            return
+        self.stdout.write(f"演示数据已就绪：新建文章 {result.articles_created} 篇。")
+        self.stdout.write("站点：")
+        for name, url in result.sites:
+            self.stdout.write(f"  {name:<12} {url}")
+        admin_url = f"{result.sites[0][1]}admin/"
+        self.stdout.write(f"管理后台：{admin_url}")
+        self.stdout.write(f"所有演示账号的密码：{result.password}")
+        for credential in result.credentials:
+            self.stdout.write(f"  {credential.username:<18} {credential.role:<8} {credential.site}")
+
+
+def _as_json(result) -> str:
+    return json.dumps(
+        {
+            "sites": [{"name": name, "url": url} for name, url in result.sites],
+            "admin_url": f"{result.sites[0][1]}admin/",
+            "password": result.password,
+            "users": [c.__dict__ for c in result.credentials],
+            "articles_created": result.articles_created,
+        },
+        ensure_ascii=False,
+        indent=2,
+    )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SitesConfig(AppConfig):
+    name = "huimin.sites"
+    label = "huimin_sites"
+    verbose_name = "网站群"

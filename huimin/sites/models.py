@@ -1,0 +1,366 @@
+"""The site group: organisation units, people's roles, site identity, column types and the site pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Collection, Page, Site
+from wagtail.search import index
+
+from .enums import OrgUnitKind, Role
+from .validators import (
+    validate_domain,
+    validate_icp_number,
+    validate_phone,
+    validate_police_record_number,
+    validate_site_code,
+)
+
+NATIONAL_ERROR_REPORT_URL = "https://zfwzgl.www.gov.cn/exposure/jiucuo.html"
+LEGACY_ERROR_REPORT_URL = "https://pucha.kaipuyun.cn/exposure/jiucuo.html"
+ICP_RECORD_URL = "https://beian.miit.gov.cn/"
+POLICE_RECORD_URL = "https://beian.mps.gov.cn/#/query/webSearch?code={code}"
+ARTICLES_PER_PAGE = 20
+
+
+class OrgUnit(models.Model):
+    """An organisation unit (组织机构): the city office, a county or district, a department."""
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("单位类型", max_length=20, choices=OrgUnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("short_name"),
+        FieldPanel("kind"),
+        FieldPanel("parent"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        verbose_name = "组织机构"
+        verbose_name_plural = "组织机构"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        ancestor, seen = self.parent, set()
+        while ancestor is not None:
+            if ancestor.pk == self.pk or ancestor.pk in seen:
+                raise ValidationError({"parent": "上级单位不能是本单位或其下级单位。"})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Membership(models.Model):
+    """A person's role in an organisation unit, on one site (or group-wide for platform administrators)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="memberships"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name="站点", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "人员角色"
+        verbose_name_plural = "人员角色"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "site", "role"], name="membership_unique_role_per_site"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.org_unit}"
+
+
+class SiteRoleGroup(models.Model):
+    """The Wagtail group that carries one role's permissions on one site."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="role_groups")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    group = models.OneToOneField("auth.Group", on_delete=models.CASCADE, related_name="site_role")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "role"], name="site_role_group_unique")]
+
+    def __str__(self):
+        return self.group.name
+
+
+class ColumnType(models.Model):
+    """A ColumnType of the national vocabulary (open list) with its default update cycle."""
+
+    name = models.CharField("栏目类型", max_length=30, unique=True)
+    update_cycle_days = models.PositiveIntegerField("默认更新周期（天）")
+    is_national = models.BooleanField("国家规范类型", default=False)
+
+    panels = [FieldPanel("name"), FieldPanel("update_cycle_days"), FieldPanel("is_national")]
+
+    class Meta:
+        verbose_name = "栏目类型"
+        verbose_name_plural = "栏目类型"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+@register_setting(icon="site")
+class SiteIdentity(BaseSiteSetting):
+    """The national identity of one site: its name, 网站标识码, records and the footer items."""
+
+    site_name = models.CharField("网站名称", max_length=100)
+    site_code = models.CharField(
+        "网站标识码",
+        max_length=10,
+        validators=[validate_site_code],
+        help_text="由全国政府网站信息报送系统分配，10位，如 3213000001 或 bm01000001。",
+    )
+    domain = models.CharField(
+        "网站域名",
+        max_length=253,
+        validators=[validate_domain],
+        help_text="正式域名，不含协议，如 www.suqian.gov.cn。",
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name="主管单位", null=True, on_delete=models.PROTECT, related_name="sites"
+    )
+    sponsor = models.CharField("主办单位", max_length=100)
+    organizer = models.CharField("承办单位", max_length=100, blank=True)
+    phone = models.CharField("联系电话", max_length=40, validators=[validate_phone])
+    address = models.CharField("联系地址", max_length=200)
+    email = models.EmailField("电子邮箱")
+    icp_number = models.CharField("ICP备案编号", max_length=30, validators=[validate_icp_number])
+    police_record_number = models.CharField(
+        "公安机关备案号", max_length=30, validators=[validate_police_record_number]
+    )
+    conac_url = models.URLField(
+        "党政机关网站标识链接",
+        help_text="中央编办事业单位登记管理局颁发的党政机关网站标识（“红色标识”）链接。",
+    )
+    error_report_base = models.URLField(
+        "“我为政府网站找错”地址",
+        default=NATIONAL_ERROR_REPORT_URL,
+        choices=[
+            (NATIONAL_ERROR_REPORT_URL, "全国政府网站找错平台"),
+            (LEGACY_ERROR_REPORT_URL, "开普云普查平台（旧）"),
+        ],
+    )
+    collection = models.ForeignKey(
+        Collection, null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("site_name"), FieldPanel("site_code"), FieldPanel("domain"), FieldPanel("org_unit")],
+            heading="网站",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("sponsor"),
+                FieldPanel("organizer"),
+                FieldPanel("phone"),
+                FieldPanel("address"),
+                FieldPanel("email"),
+            ],
+            heading="主办与联系",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("icp_number"),
+                FieldPanel("police_record_number"),
+                FieldPanel("conac_url"),
+                FieldPanel("error_report_base"),
+            ],
+            heading="备案与标识",
+        ),
+    ]
+
+    # The footer items of STANDARDS.md §2, in display order, with the fields that carry them.
+    FOOTER_ITEMS = {
+        "党政机关网站标识": "conac_url",
+        "网站标识码": "site_code",
+        "ICP备案编号": "icp_number",
+        "公安机关备案标识": "police_record_number",
+        "主办单位": "sponsor",
+        "联系方式": "phone",
+    }
+
+    class Meta:
+        verbose_name = "网站标识"
+        verbose_name_plural = "网站标识"
+
+    def __str__(self):
+        return self.site_name or str(self.site)
+
+    def clean(self):
+        super().clean()
+        host = (urlsplit(self.conac_url or "").hostname or "").lower()
+        if self.conac_url and not (host == "conac.cn" or host.endswith(".conac.cn")):
+            raise ValidationError({"conac_url": "党政机关网站标识链接应指向 conac.cn 的标识页面。"})
+
+    def missing_items(self) -> list[str]:
+        items = {
+            "网站名称": self.site_name,
+            "网站域名": self.domain,
+            **{label: getattr(self, field) for label, field in self.FOOTER_ITEMS.items()},
+        }
+        return [label for label, value in items.items() if not value]
+
+    @property
+    def police_record_code(self) -> str:
+        return "".join(ch for ch in self.police_record_number if ch.isdigit())
+
+    @property
+    def police_record_url(self) -> str:
+        return POLICE_RECORD_URL.format(code=self.police_record_code)
+
+    @property
+    def icp_record_url(self) -> str:
+        return ICP_RECORD_URL
+
+    def error_report_url(self, page_url: str) -> str:
+        """The "我为政府网站找错" link for one page of this site."""
+        return f"{self.error_report_base}?{urlencode({'site_code': self.site_code, 'url': page_url})}"
+
+
+class NationalTagsMixin:
+    """Pages declare their national tags (STANDARDS.md §1) through these two hooks.
+
+    `column_tags` for column and list pages, `content_tags` for content pages; each returns ordered
+    (name, value) pairs. The site tags are added for every page by the `national_tags` template tag.
+    """
+
+    def column_tags(self, identity: SiteIdentity | None) -> list[tuple[str, str]]:
+        return []
+
+    def content_tags(self, request, identity: SiteIdentity | None) -> list[tuple[str, str]]:
+        return []
+
+
+class HomePage(NationalTagsMixin, Page):
+    """The home page of one site of the group."""
+
+    intro = models.TextField("网站简介", blank=True)
+    keywords = models.CharField(
+        "关键词", max_length=200, help_text="用于 ColumnKeywords 标签，多个词用逗号分隔。"
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("keywords")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["huimin_sites.ColumnPage"]
+    template = "sites/home_page.html"
+
+    class Meta:
+        verbose_name = "网站首页"
+
+    def column_tags(self, identity):
+        return [
+            ("ColumnName", "首页"),
+            ("ColumnDescription", self.intro or (identity.site_name if identity else self.title)),
+            ("ColumnKeywords", self.keywords),
+            ("ColumnType", "首页"),
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from . import queries
+
+        context = super().get_context(request, *args, **kwargs)
+        context["columns"] = queries.menu_columns(self)
+        context["column_blocks"] = queries.home_column_blocks(self)
+        return context
+
+
+class ColumnPage(NationalTagsMixin, Page):
+    """A column (栏目): a list page of articles with its national type and its update duty."""
+
+    column_type = models.ForeignKey(
+        ColumnType, verbose_name="栏目类型", on_delete=models.PROTECT, related_name="columns"
+    )
+    description = models.TextField("栏目描述", max_length=500)
+    keywords = models.CharField("栏目关键词", max_length=200, help_text="多个词用逗号分隔。")
+    update_cycle_days = models.PositiveIntegerField(
+        "更新周期（天）",
+        blank=True,
+        help_text="留空则按栏目类型的默认周期（动态类14天，政策文件、通知公告类6个月）。",
+    )
+    responsible_unit = models.ForeignKey(
+        OrgUnit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="columns"
+    )
+    responsible_person = models.CharField("责任人", max_length=50)
+    responsible_phone = models.CharField("责任人电话", max_length=40, blank=True, validators=[validate_phone])
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("column_type"),
+        FieldPanel("description"),
+        FieldPanel("keywords"),
+        MultiFieldPanel(
+            [
+                FieldPanel("update_cycle_days"),
+                FieldPanel("responsible_unit"),
+                FieldPanel("responsible_person"),
+                FieldPanel("responsible_phone"),
+            ],
+            heading="更新与责任",
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("description")]
+    parent_page_types = ["huimin_sites.HomePage", "huimin_sites.ColumnPage"]
+    subpage_types = ["huimin_sites.ColumnPage", "huimin_articles.ArticlePage"]
+    template = "sites/column_page.html"
+
+    class Meta:
+        verbose_name = "栏目"
+
+    def clean(self):
+        super().clean()
+        if self.update_cycle_days is None and self.column_type_id:
+            self.update_cycle_days = self.column_type.update_cycle_days
+        if self.update_cycle_days is not None and self.update_cycle_days < 1:
+            raise ValidationError({"update_cycle_days": "更新周期至少为1天。"})
+
+    def save(self, *args, **kwargs):
+        if self.update_cycle_days is None:
+            self.update_cycle_days = self.column_type.update_cycle_days
+        return super().save(*args, **kwargs)
+
+    def column_tags(self, identity):
+        return [
+            ("ColumnName", self.title),
+            ("ColumnDescription", self.description),
+            ("ColumnKeywords", self.keywords),
+            ("ColumnType", self.column_type.name),
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from . import queries
+
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(queries.column_articles(self), ARTICLES_PER_PAGE)
+        context["articles"] = paginator.get_page(request.GET.get("page"))
+        context["subcolumns"] = queries.menu_columns(self)
+        context["home"] = queries.site_home(self)
+        context["columns"] = queries.menu_columns(context["home"]) if context["home"] else []
+        return context

@@ -1,0 +1,46 @@
+"""Reads of the site structure used by the public pages and by the checks."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from wagtail.models import Page
+
+from huimin.articles.models import ArticlePage
+
+from .models import ColumnPage, HomePage
+
+HOME_ITEMS_PER_COLUMN = 6
+
+
+def site_home(page: Page) -> HomePage | None:
+    """The home page of the site a page belongs to (home pages sit right under the tree root)."""
+    return HomePage.objects.filter(path=page.path[: Page.steplen * 2]).first()
+
+
+def menu_columns(parent: Page) -> QuerySet[ColumnPage]:
+    return ColumnPage.objects.child_of(parent).live().public().in_menu().select_related("column_type")
+
+
+def column_articles(column: ColumnPage) -> QuerySet[ArticlePage]:
+    return ArticlePage.objects.child_of(column).live().public().order_by("-pub_date", "-pk")
+
+
+def home_column_blocks(home: HomePage) -> list[tuple[ColumnPage, list[ArticlePage]]]:
+    """The top-level columns of a site with their newest articles, for the home page."""
+    blocks = []
+    for column in menu_columns(home):
+        items = list(column_articles(column)[:HOME_ITEMS_PER_COLUMN])
+        if items:
+            blocks.append((column, items))
+    return blocks
+
+
+def newest_item_date(column: ColumnPage):
+    """Publication time of the newest live item in a column, or None for a blank column."""
+    return (
+        ArticlePage.objects.descendant_of(column)
+        .live()
+        .order_by("-pub_date")
+        .values_list("pub_date", flat=True)
+        .first()
+    )

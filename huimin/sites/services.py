@@ -1,0 +1,226 @@
+"""Every change of state in the site group goes through these functions.
+
+Each runs in a transaction, checks what it is given, and writes an entry to Wagtail's audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from wagtail.log_actions import log
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    GroupSitePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from .enums import SITE_ROLES, Role
+from .models import ColumnPage, ColumnType, HomePage, Membership, OrgUnit, SiteIdentity, SiteRoleGroup
+
+PAGE_PERMISSIONS = {
+    Role.EDITOR: ["add_page", "change_page"],
+    Role.UNIT_LEADER: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+    Role.SITE_ADMIN: [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ],
+    Role.MESSAGE_HANDLER: [],
+}
+COLLECTION_PERMISSIONS = {
+    Role.EDITOR: ["add", "change", "choose"],
+    Role.UNIT_LEADER: ["add", "change", "choose"],
+    Role.SITE_ADMIN: ["add", "change", "delete", "choose"],
+    Role.MESSAGE_HANDLER: [],
+}
+SITE_SETTING_PERMISSIONS = {Role.SITE_ADMIN: ["change_siteidentity"]}
+MEDIA_MODELS = (("wagtailimages", "image"), ("wagtaildocs", "document"))
+
+
+@dataclass(frozen=True)
+class IdentityData:
+    site_name: str
+    site_code: str
+    domain: str
+    sponsor: str
+    phone: str
+    address: str
+    email: str
+    icp_number: str
+    police_record_number: str
+    conac_url: str
+    organizer: str = ""
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _check_platform_admin(actor) -> None:
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied("只有平台管理员可以管理站点和人员角色。")
+
+
+@transaction.atomic
+def create_site(
+    *,
+    hostname: str,
+    port: int,
+    org_unit: OrgUnit,
+    identity: IdentityData,
+    home_title: str,
+    home_keywords: str,
+    home_intro: str = "",
+    actor=None,
+) -> Site:
+    """Create a site of the group: home page, Wagtail site, identity, collection, role groups and workflow."""
+    _check_platform_admin(actor)
+    if Site.objects.filter(hostname=hostname).exists():
+        raise ValidationError({"hostname": f"主机名 {hostname} 已被其他站点使用。"})
+    identity_record = SiteIdentity(org_unit=org_unit, **identity.__dict__)
+    identity_record.full_clean(exclude=["site"])
+
+    root = Page.get_first_root_node()
+    home = HomePage(
+        title=home_title, slug=hostname.replace(".", "-"), keywords=home_keywords, intro=home_intro
+    )
+    root.add_child(instance=home)
+    home.save_revision(user=actor).publish(user=actor)
+    site = Site.objects.create(hostname=hostname, port=port, root_page=home, site_name=identity.site_name)
+
+    identity_record.site = site
+    identity_record.collection = Collection.get_first_root_node().add_child(name=identity.site_name)
+    identity_record.save()
+    _ensure_role_groups(site, identity_record)
+    log(
+        instance=site,
+        action="huimin.site.create",
+        user=actor,
+        data={"hostname": hostname, "site_code": identity.site_code},
+    )
+    return site
+
+
+def _ensure_role_groups(site: Site, identity: SiteIdentity) -> None:
+    groups = {}
+    for role in SITE_ROLES:
+        group, _ = Group.objects.get_or_create(name=f"{identity.site_name}·{role.label}")
+        SiteRoleGroup.objects.get_or_create(site=site, role=role, defaults={"group": group})
+        group.permissions.add(_permission("wagtailadmin", "access_admin"))
+        for codename in PAGE_PERMISSIONS[role]:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=site.root_page, permission=_permission("wagtailcore", codename)
+            )
+        for app_label, model in MEDIA_MODELS:
+            for action in COLLECTION_PERMISSIONS[role]:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group,
+                    collection=identity.collection,
+                    permission=_permission(app_label, f"{action}_{model}"),
+                )
+        for codename in SITE_SETTING_PERMISSIONS.get(role, []):
+            GroupSitePermission.objects.get_or_create(
+                group=group, site=site, permission=_permission("huimin_sites", codename)
+            )
+        groups[role] = group
+
+    # Editors submit; the unit leader or the site administrator approves.
+    workflow, _ = Workflow.objects.get_or_create(name=f"{identity.site_name}内容审核")
+    task, _ = GroupApprovalTask.objects.get_or_create(name=f"{identity.site_name}审核")
+    task.groups.add(groups[Role.UNIT_LEADER], groups[Role.SITE_ADMIN])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task.task_ptr, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=site.root_page, defaults={"workflow": workflow})
+
+
+@transaction.atomic
+def assign_role(user, *, role: Role, org_unit: OrgUnit, site: Site | None = None, actor=None) -> Membership:
+    """Give a person a role in an organisation unit, on one site or (platform administrators) the group."""
+    _check_platform_admin(actor)
+    role = Role(role)
+    if role == Role.PLATFORM_ADMIN:
+        if site is not None:
+            raise ValidationError({"site": "平台管理员管理整个网站群，不属于单个站点。"})
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    else:
+        if site is None:
+            raise ValidationError({"site": f"{role.label}必须属于一个站点。"})
+        group = SiteRoleGroup.objects.select_related("group").get(site=site, role=role).group
+        user.groups.add(group)
+    membership, created = Membership.objects.get_or_create(
+        user=user, site=site, role=role, defaults={"org_unit": org_unit}
+    )
+    if not created and membership.org_unit_id != org_unit.pk:
+        membership.org_unit = org_unit
+        membership.save(update_fields=["org_unit"])
+    if created:
+        log(
+            instance=membership,
+            action="huimin.role.assign",
+            user=actor,
+            data={"user": user.get_username(), "role": role.value, "site": site.hostname if site else None},
+        )
+    return membership
+
+
+@transaction.atomic
+def revoke_role(membership: Membership, *, actor=None) -> None:
+    _check_platform_admin(actor)
+    user, role, site = membership.user, Role(membership.role), membership.site
+    if role == Role.PLATFORM_ADMIN:
+        user.is_superuser = False
+        user.save(update_fields=["is_superuser"])
+    else:
+        user.groups.remove(SiteRoleGroup.objects.get(site=site, role=role).group)
+    log(
+        instance=membership,
+        action="huimin.role.revoke",
+        user=actor,
+        data={"user": user.get_username(), "role": role.value, "site": site.hostname if site else None},
+    )
+    membership.delete()
+
+
+def add_column(
+    parent: Page,
+    *,
+    title: str,
+    slug: str,
+    column_type: ColumnType,
+    description: str,
+    keywords: str,
+    responsible_unit: OrgUnit,
+    responsible_person: str,
+    responsible_phone: str = "",
+    update_cycle_days: int | None = None,
+    show_in_menus: bool = True,
+    actor=None,
+) -> ColumnPage:
+    column = ColumnPage(
+        title=title,
+        slug=slug,
+        column_type=column_type,
+        description=description,
+        keywords=keywords,
+        responsible_unit=responsible_unit,
+        responsible_person=responsible_person,
+        responsible_phone=responsible_phone,
+        update_cycle_days=update_cycle_days,
+        show_in_menus=show_in_menus,
+    )
+    parent.add_child(instance=column)
+    column.save_revision(user=actor).publish(user=actor)
+    return column

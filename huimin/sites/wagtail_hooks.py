@@ -1,0 +1,87 @@
+from wagtail import hooks
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import services
+from .models import ColumnType, Membership, OrgUnit
+
+
+class OrgUnitViewSet(ModelViewSet):
+    model = OrgUnit
+    icon = "group"
+    menu_label = "组织机构"
+    list_display = ["name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+    form_fields = ["name", "short_name", "kind", "parent", "sort_order"]
+
+
+class ColumnTypeViewSet(ModelViewSet):
+    model = ColumnType
+    icon = "list-ul"
+    menu_label = "栏目类型"
+    list_display = ["name", "update_cycle_days", "is_national"]
+    form_fields = ["name", "update_cycle_days", "is_national"]
+
+
+class MembershipCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.assign_role(
+            data["user"],
+            role=data["role"],
+            org_unit=data["org_unit"],
+            site=data["site"],
+            actor=self.request.user,
+        )
+
+
+class MembershipEditView(generic.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        old = Membership.objects.get(pk=self.object.pk)
+        services.revoke_role(old, actor=self.request.user)
+        return services.assign_role(
+            data["user"],
+            role=data["role"],
+            org_unit=data["org_unit"],
+            site=data["site"],
+            actor=self.request.user,
+        )
+
+
+class MembershipDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.revoke_role(self.object, actor=self.request.user)
+
+
+class MembershipViewSet(ModelViewSet):
+    model = Membership
+    icon = "user"
+    menu_label = "人员角色"
+    list_display = ["user", "role", "org_unit", "site"]
+    list_filter = ["role", "site"]
+    form_fields = ["user", "org_unit", "site", "role"]
+    add_view_class = MembershipCreateView
+    edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
+
+
+class SiteGroupViewSetGroup(ViewSetGroup):
+    menu_label = "网站群管理"
+    menu_icon = "site"
+    menu_order = 250
+    items = (OrgUnitViewSet("orgunits"), MembershipViewSet("memberships"), ColumnTypeViewSet("columntypes"))
+
+
+@hooks.register("register_admin_viewset")
+def register_site_group_viewsets():
+    return SiteGroupViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_site_log_actions(actions):
+    actions.register_action("huimin.site.create", "创建站点", "创建了站点")
+    actions.register_action("huimin.role.assign", "授予角色", "授予了角色")
+    actions.register_action("huimin.role.revoke", "撤销角色", "撤销了角色")
