@@ -1,10 +1,10 @@
-"""System checks an operator sees with `huimin check` and at every start."""
+"""System checks that read the database: run them with `huimin check --database default`."""
 
 from django.core.checks import Tags, Warning, register
 from django.db import DatabaseError
 
 
-@register(Tags.database, deploy=True)
+@register(Tags.database)
 def check_site_identities(app_configs=None, databases=None, **kwargs):
     """Every site must carry its national identity (网站标识码 and the footer items)."""
     if not databases:

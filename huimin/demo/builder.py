@@ -130,10 +130,13 @@ def _ensure_org_units(entries: list[dict]) -> dict[str, OrgUnit]:
 
 
 def _retire_initial_site() -> None:
-    """Remove the placeholder site and page a fresh Wagtail database starts with."""
-    for site in Site.objects.filter(is_default_site=True, root_page__content_type__model="page"):
-        page = site.root_page
-        site.delete()
+    """Remove the placeholder page a fresh Wagtail database starts with (migration 0003 removed its site)."""
+    for page in Page.objects.filter(
+        depth=2,
+        content_type__app_label="wagtailcore",
+        content_type__model="page",
+        sites_rooted_here__isnull=True,
+    ):
         page.delete()
     Site.objects.filter(is_default_site=True).update(is_default_site=False)
 

@@ -101,6 +101,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic outside production
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -151,4 +152,4 @@ LOGGING = {
 }
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and VAR_DIR == BASE_DIR / "var":
-    VAR_DIR.mkdir(exist_ok=True)
+    (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)

@@ -5,13 +5,14 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env.required("SECRET_KEY", reject={"insecure-development-key-never-used-in-production"})
-if len(SECRET_KEY) < 32:
+if len(SECRET_KEY) < 50:
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long.")
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS") or ["*"]
 WAGTAILADMIN_BASE_URL = env.required("WAGTAILADMIN_BASE_URL")
 
+WHITENOISE_USE_FINDERS = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -88,6 +88,11 @@ class Membership(models.Model):
         verbose_name_plural = "人员角色"
         constraints = [
             models.UniqueConstraint(fields=["user", "site", "role"], name="membership_unique_role_per_site"),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(site__isnull=True),
+                name="membership_unique_group_wide_role",
+            ),
         ]
 
     def __str__(self):
@@ -302,8 +307,9 @@ class ColumnPage(NationalTagsMixin, Page):
     keywords = models.CharField("栏目关键词", max_length=200, help_text="多个词用逗号分隔。")
     update_cycle_days = models.PositiveIntegerField(
         "更新周期（天）",
+        null=True,
         blank=True,
-        help_text="留空则按栏目类型的默认周期（动态类14天，政策文件、通知公告类6个月）。",
+        help_text="留空则始终按栏目类型的默认周期（动态类14天，政策文件、通知公告类6个月）。",
     )
     responsible_unit = models.ForeignKey(
         OrgUnit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="columns"
@@ -336,15 +342,13 @@ class ColumnPage(NationalTagsMixin, Page):
 
     def clean(self):
         super().clean()
-        if self.update_cycle_days is None and self.column_type_id:
-            self.update_cycle_days = self.column_type.update_cycle_days
         if self.update_cycle_days is not None and self.update_cycle_days < 1:
             raise ValidationError({"update_cycle_days": "更新周期至少为1天。"})
 
-    def save(self, *args, **kwargs):
-        if self.update_cycle_days is None:
-            self.update_cycle_days = self.column_type.update_cycle_days
-        return super().save(*args, **kwargs)
+    @property
+    def cycle_days(self) -> int:
+        """The update cycle in force: the column's own, else its type's current default."""
+        return self.update_cycle_days or self.column_type.update_cycle_days
 
     def column_tags(self, identity):
         return [

@@ -114,11 +114,23 @@ def create_site(
     return site
 
 
+def _role_group(site: Site, role: Role, site_name: str) -> Group:
+    """The site's own group for a role: found through SiteRoleGroup, never by name."""
+    link = SiteRoleGroup.objects.select_related("group").filter(site=site, role=role).first()
+    if link:
+        return link.group
+    name = f"{site_name}·{role.label}"
+    if Group.objects.filter(name=name).exists():
+        name = f"{site_name}（{site.hostname}）·{role.label}"
+    group = Group.objects.create(name=name)
+    SiteRoleGroup.objects.create(site=site, role=role, group=group)
+    return group
+
+
 def _ensure_role_groups(site: Site, identity: SiteIdentity) -> None:
     groups = {}
     for role in SITE_ROLES:
-        group, _ = Group.objects.get_or_create(name=f"{identity.site_name}·{role.label}")
-        SiteRoleGroup.objects.get_or_create(site=site, role=role, defaults={"group": group})
+        group = _role_group(site, role, identity.site_name)
         group.permissions.add(_permission("wagtailadmin", "access_admin"))
         for codename in PAGE_PERMISSIONS[role]:
             GroupPagePermission.objects.get_or_create(
@@ -138,10 +150,10 @@ def _ensure_role_groups(site: Site, identity: SiteIdentity) -> None:
         groups[role] = group
 
     # Editors submit; the unit leader or the site administrator approves.
-    workflow, _ = Workflow.objects.get_or_create(name=f"{identity.site_name}内容审核")
-    task, _ = GroupApprovalTask.objects.get_or_create(name=f"{identity.site_name}审核")
+    workflow = Workflow.objects.create(name=f"{identity.site_name}内容审核")
+    task = GroupApprovalTask.objects.create(name=f"{identity.site_name}审核")
     task.groups.add(groups[Role.UNIT_LEADER], groups[Role.SITE_ADMIN])
-    WorkflowTask.objects.get_or_create(workflow=workflow, task=task.task_ptr, defaults={"sort_order": 0})
+    WorkflowTask.objects.create(workflow=workflow, task=task.task_ptr, sort_order=0)
     WorkflowPage.objects.update_or_create(page=site.root_page, defaults={"workflow": workflow})
 
 
@@ -181,8 +193,8 @@ def revoke_role(membership: Membership, *, actor=None) -> None:
     _check_platform_admin(actor)
     user, role, site = membership.user, Role(membership.role), membership.site
     if role == Role.PLATFORM_ADMIN:
-        user.is_superuser = False
-        user.save(update_fields=["is_superuser"])
+        user.is_superuser = user.is_staff = False
+        user.save(update_fields=["is_superuser", "is_staff"])
     else:
         user.groups.remove(SiteRoleGroup.objects.get(site=site, role=role).group)
     log(
@@ -222,5 +234,6 @@ def add_column(
         show_in_menus=show_in_menus,
     )
     parent.add_child(instance=column)
-    column.save_revision(user=actor).publish(user=actor)
+    log(instance=column, action="wagtail.create", user=actor)
+    column.save_revision(user=actor, log_action=False).publish(user=actor)
     return column

@@ -1,3 +1,5 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -25,7 +27,22 @@ class ColumnTypeViewSet(ModelViewSet):
     form_fields = ["name", "update_cycle_days", "is_national"]
 
 
-class MembershipCreateView(generic.CreateView):
+class ServiceFormMixin:
+    """Run the service in one transaction; its refusals come back as form errors, nothing half done."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        self.produced_error_message = self.get_error_message()
+        return self.form_invalid(form)
+
+
+class MembershipCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return services.assign_role(
@@ -37,7 +54,7 @@ class MembershipCreateView(generic.CreateView):
         )
 
 
-class MembershipEditView(generic.EditView):
+class MembershipEditView(ServiceFormMixin, generic.EditView):
     def save_instance(self):
         data = self.form.cleaned_data
         old = Membership.objects.get(pk=self.object.pk)

@@ -1,0 +1,148 @@
+"""Fixtures shared by the whole suite.
+
+- `demo`: the demo site group, built once per session in the test database by the real builder.
+- `live_demo`: a real `huimin runserver` process serving the demo from its own database (same engine as the
+  suite), for browser tests.
+- `browser_page`: a Playwright page in Debian's Chromium. Browser tests skip with a reason when Chromium is
+  absent on a developer's machine, and fail instead in CI (CI=true or HUIMIN_REQUIRE_BROWSER=1).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+DEMO_NOW = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def demo(django_db_setup, django_db_blocker):
+    """The demo site group in the test database, built once; tests see it inside their transaction."""
+    from huimin.demo.builder import build_demo
+
+    with django_db_blocker.unblock():
+        result = build_demo(port=8000, now=DEMO_NOW)
+    return result
+
+
+def _require_browser() -> bool:
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get("HUIMIN_REQUIRE_BROWSER") == "1"
+
+
+def _chromium_path() -> str | None:
+    candidate = os.environ.get("HUIMIN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return candidate if candidate and os.access(candidate, os.X_OK) else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_database_url(tmp_dir: Path) -> str:
+    """A database of its own for the server process, on the same engine as the suite."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{tmp_dir / 'browser.sqlite3'}"
+    import psycopg
+
+    name = f"{db.get('TEST', {}).get('NAME') or 'test_' + db['NAME']}_browser"
+    params = {
+        "host": db.get("HOST") or "127.0.0.1",
+        "port": db.get("PORT") or 5432,
+        "user": db.get("USER"),
+        "password": db.get("PASSWORD"),
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgres://{params['user']}:{params['password']}@{params['host']}:{params['port']}/{name}"
+
+
+@pytest.fixture(scope="session")
+def live_demo(tmp_path_factory):
+    """Serve the demo with a real server process; yields its base URL (http://127.0.0.1:PORT)."""
+    if _chromium_path() is None:
+        message = "Chromium not found (install Debian's chromium or set HUIMIN_CHROMIUM)"
+        if _require_browser():
+            pytest.fail(message + "; browser tests must run in CI")
+        pytest.skip(message)
+    tmp_dir = tmp_path_factory.mktemp("live_demo")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "huimin.settings.dev",
+        "DEBUG": "0",
+        "DATABASE_URL": _server_database_url(tmp_dir),
+        "HUIMIN_VAR_DIR": str(tmp_dir),
+        "HUIMIN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "LOG_LEVEL": "WARNING",
+    }
+    huimin = [sys.executable, "-m", "huimin"]
+    for command in (["migrate", "--noinput", "-v0"], ["loaddemo", "--port", str(port), "--json"]):
+        subprocess.run([*huimin, *command], env=env, check=True, capture_output=True, timeout=300)
+    log = (tmp_dir / "server.log").open("w")
+    server = subprocess.Popen(
+        [*huimin, "runserver", "--insecure", "--noreload", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base_url + "/", timeout=2)  # noqa: S310 - loopback only
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("demo server did not start: " + (tmp_dir / "server.log").read_text()[-2000:])
+            time.sleep(0.2)
+    yield {"base_url": base_url, "port": port}
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium(live_demo):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; later database tests in this process
+    # would otherwise be refused by Django's async-safety guard.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
