@@ -32,8 +32,8 @@ def test_it_reads_postgres_and_sqlite_urls():
         5433,
         "secret",
     )
-    lite = parse_database_url("sqlite:////tmp/huimin.sqlite3")
-    assert lite["NAME"] == "/tmp/huimin.sqlite3"
+    lite = parse_database_url("sqlite:////srv/huimin/huimin.sqlite3")
+    assert lite["NAME"] == "/srv/huimin/huimin.sqlite3"
     assert "journal_mode=WAL" in lite["OPTIONS"]["init_command"]
 
 

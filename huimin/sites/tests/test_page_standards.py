@@ -49,7 +49,7 @@ def test_every_page_type_carries_the_site_tags_of_its_own_site(client, demo, hos
 
 @pytest.mark.parametrize("host", DEMO_HOSTS)
 def test_column_pages_and_the_home_page_carry_every_column_tag(client, demo, host):
-    _, home, column, _ = _pages_of(host)
+    _, _, column, _ = _pages_of(host)
     column_tags = meta_tags(_get(client, host, path(column)))
     assert column_tags["ColumnName"] == column.title
     assert column_tags["ColumnType"] == "工作动态"
