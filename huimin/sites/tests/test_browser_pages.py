@@ -19,8 +19,11 @@ PAGES = [
     ("slj.localhost", "/tzgg/", "column"),
     ("shuyang.localhost", "/gzdt/demo-gzdt-1/", "article"),
 ]
-EXPECTED_TAGS = {"home": SITE_TAGS + COLUMN_TAGS, "column": SITE_TAGS + COLUMN_TAGS,
-                 "article": SITE_TAGS + CONTENT_TAGS}
+EXPECTED_TAGS = {
+    "home": SITE_TAGS + COLUMN_TAGS,
+    "column": SITE_TAGS + COLUMN_TAGS,
+    "article": SITE_TAGS + CONTENT_TAGS,
+}
 FOOTER_ITEMS = ["网站标识码", "ICP备案编号", "公安机关备案标识", "主办单位", "联系电话", "我为政府网站找错"]
 axe = Axe()
 
@@ -45,7 +48,8 @@ def test_the_page_has_no_wcag_a_or_aa_violations(browser_page, live_demo, host, 
 def test_the_page_carries_its_national_tags_and_footer_items(browser_page, live_demo, host, path, kind):
     page = _open(browser_page, live_demo, host, path)
     metas = page.eval_on_selector_all(
-        "head meta[name]", "els => Object.fromEntries(els.map(e => [e.name, e.content]))")
+        "head meta[name]", "els => Object.fromEntries(els.map(e => [e.name, e.content]))"
+    )
     missing = [name for name in EXPECTED_TAGS[kind] if not metas.get(name)]
     assert not missing, f"{host}{path} lacks {missing}"
     footer = page.locator("footer")

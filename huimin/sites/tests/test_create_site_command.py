@@ -8,12 +8,34 @@ from wagtail.models import Site
 from huimin.sites.models import SiteIdentity, SiteRoleGroup
 
 pytestmark = pytest.mark.django_db
-GOOD = ["--hostname", "sy.example.gov.cn", "--org-unit", "宿迁市档案馆", "--keywords", "档案,查档",
-        "--site-name", "宿迁市档案馆", "--site-code", "3213000031", "--domain", "daj.suqian.gov.cn",
-        "--sponsor", "宿迁市档案馆", "--phone", "0527-84300031", "--address", "江苏省宿迁市",
-        "--email", "daj@suqian.example.cn", "--icp-number", "苏ICP备05000001号-31",
-        "--police-record-number", "苏公网安备32130202000031号",
-        "--conac-url", "https://bszs.conac.cn/sitename?method=show&id=DEMO0031"]
+GOOD = [
+    "--hostname",
+    "sy.example.gov.cn",
+    "--org-unit",
+    "宿迁市档案馆",
+    "--keywords",
+    "档案,查档",
+    "--site-name",
+    "宿迁市档案馆",
+    "--site-code",
+    "3213000031",
+    "--domain",
+    "daj.suqian.gov.cn",
+    "--sponsor",
+    "宿迁市档案馆",
+    "--phone",
+    "0527-84300031",
+    "--address",
+    "江苏省宿迁市",
+    "--email",
+    "daj@suqian.example.cn",
+    "--icp-number",
+    "苏ICP备05000001号-31",
+    "--police-record-number",
+    "苏公网安备32130202000031号",
+    "--conac-url",
+    "https://bszs.conac.cn/sitename?method=show&id=DEMO0031",
+]
 
 
 def _with(option, value):
@@ -32,12 +54,15 @@ def test_it_creates_a_complete_site(demo, client):
     assert client.get("/", HTTP_HOST="sy.example.gov.cn").status_code == 200
 
 
-@pytest.mark.parametrize(("option", "value", "message"), [
-    ("--site-code", "32130000", "网站标识码应为10位"),
-    ("--police-record-number", "苏公网安备123号", "14位"),
-    ("--domain", "http://daj.suqian.gov.cn", "域名"),
-    ("--hostname", "127.0.0.1", "已被其他站点使用"),
-])
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--site-code", "32130000", "网站标识码应为10位"),
+        ("--police-record-number", "苏公网安备123号", "14位"),
+        ("--domain", "http://daj.suqian.gov.cn", "域名"),
+        ("--hostname", "127.0.0.1", "已被其他站点使用"),
+    ],
+)
 def test_it_refuses_bad_values_and_creates_nothing(demo, option, value, message):
     before = Site.objects.count()
     with pytest.raises(CommandError, match=message):

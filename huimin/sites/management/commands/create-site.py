@@ -31,8 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--keywords", required=True, help="首页关键词（ColumnKeywords），逗号分隔")
         parser.add_argument("--intro", default="", help="网站简介")
         for name, label in IDENTITY_OPTIONS.items():
-            parser.add_argument(f"--{name.replace('_', '-')}", dest=name, required=name != "organizer",
-                                default="", help=label)
+            parser.add_argument(
+                f"--{name.replace('_', '-')}", dest=name, required=name != "organizer", default="", help=label
+            )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
 
     def handle(self, *args, hostname, port, org_unit, keywords, intro, json: bool, **options):
@@ -41,14 +42,29 @@ class Command(BaseCommand):
             raise CommandError(f"组织机构“{org_unit}”不存在，请先在管理后台“网站群管理 → 组织机构”中添加。")
         identity = IdentityData(**{name: options[name].strip() for name in IDENTITY_OPTIONS})
         try:
-            site = create_site(hostname=hostname.strip().lower(), port=port, org_unit=unit, identity=identity,
-                               home_title=identity.site_name, home_keywords=keywords, home_intro=intro)
+            site = create_site(
+                hostname=hostname.strip().lower(),
+                port=port,
+                org_unit=unit,
+                identity=identity,
+                home_title=identity.site_name,
+                home_keywords=keywords,
+                home_intro=intro,
+            )
         except ValidationError as error:
             problems = [f"{field}: {'；'.join(messages)}" for field, messages in error.message_dict.items()]
             raise CommandError("站点未创建：\n  " + "\n  ".join(problems)) from None
         if json:
-            self.stdout.write(_json({"id": site.pk, "hostname": site.hostname, "url": site.root_url + "/",
-                                     "home_page_id": site.root_page_id}))
+            self.stdout.write(
+                _json(
+                    {
+                        "id": site.pk,
+                        "hostname": site.hostname,
+                        "url": site.root_url + "/",
+                        "home_page_id": site.root_page_id,
+                    }
+                )
+            )
         else:
             self.stdout.write(f"已创建站点 {identity.site_name}：{site.root_url}/")
 
