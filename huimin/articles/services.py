@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from wagtail.log_actions import log
 
+from huimin.core.pages import add_and_publish
 from huimin.sites.models import ColumnPage
 
 from .models import ArticlePage
@@ -32,8 +32,6 @@ def publish_article(
 
     `actor` None is the system (the demo builder, importers); a person must be allowed to publish there.
     """
-    if actor is not None and not column.permissions_for_user(actor).can_publish_subpage():
-        raise PermissionDenied("您没有在此栏目直接发布的权限，请提交审核。")
     if pub_date.tzinfo is None:
         raise ValidationError({"pub_date": "发布时间必须带时区。"})
     article = ArticlePage(
@@ -48,10 +46,7 @@ def publish_article(
         is_demo=is_demo,
         first_published_at=pub_date,
     )
-    column.add_child(instance=article)
-    log(instance=article, action="wagtail.create", user=actor)
-    revision = article.save_revision(user=actor, log_action=False)
-    revision.publish(user=actor, changed=False, log_action=True)
+    add_and_publish(column, article, actor=actor, denied="您没有在此栏目直接发布的权限，请提交审核。")
     # publish() stamps last_published_at with the wall clock; the article's own date is the truth.
     ArticlePage.objects.filter(pk=article.pk).update(last_published_at=pub_date, first_published_at=pub_date)
     return article

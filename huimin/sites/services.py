@@ -24,6 +24,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from huimin.core.pages import add_and_publish
+
 from .enums import SITE_ROLES, Role
 from .models import ColumnPage, ColumnType, HomePage, Membership, OrgUnit, SiteIdentity, SiteRoleGroup
 
@@ -97,8 +99,7 @@ def create_site(
     home = HomePage(
         title=home_title, slug=hostname.replace(".", "-"), keywords=home_keywords, intro=home_intro
     )
-    root.add_child(instance=home)
-    home.save_revision(user=actor).publish(user=actor)
+    add_and_publish(root, home, actor=actor)
     site = Site.objects.create(hostname=hostname, port=port, root_page=home, site_name=identity.site_name)
 
     identity_record.site = site
@@ -233,7 +234,4 @@ def add_column(
         update_cycle_days=update_cycle_days,
         show_in_menus=show_in_menus,
     )
-    parent.add_child(instance=column)
-    log(instance=column, action="wagtail.create", user=actor)
-    column.save_revision(user=actor, log_action=False).publish(user=actor)
-    return column
+    return add_and_publish(parent, column, actor=actor, denied="您没有在此处新建并发布栏目的权限。")

@@ -44,28 +44,20 @@ class ServiceFormMixin:
 
 class MembershipCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
-        data = self.form.cleaned_data
-        return services.assign_role(
-            data["user"],
-            role=data["role"],
-            org_unit=data["org_unit"],
-            site=data["site"],
-            actor=self.request.user,
-        )
+        return _assign_from_form(self)
 
 
 class MembershipEditView(ServiceFormMixin, generic.EditView):
     def save_instance(self):
-        data = self.form.cleaned_data
-        old = Membership.objects.get(pk=self.object.pk)
-        services.revoke_role(old, actor=self.request.user)
-        return services.assign_role(
-            data["user"],
-            role=data["role"],
-            org_unit=data["org_unit"],
-            site=data["site"],
-            actor=self.request.user,
-        )
+        services.revoke_role(Membership.objects.get(pk=self.object.pk), actor=self.request.user)
+        return _assign_from_form(self)
+
+
+def _assign_from_form(view):
+    data = view.form.cleaned_data
+    return services.assign_role(
+        data["user"], role=data["role"], org_unit=data["org_unit"], site=data["site"], actor=view.request.user
+    )
 
 
 class MembershipDeleteView(generic.DeleteView):
