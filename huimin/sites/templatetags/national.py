@@ -12,11 +12,7 @@ def national_tags(context, page=None):
     request = context.get("request")
     identity = context.get("site_identity")
     identity = identity if identity else None  # unwrap an empty lazy object
-    tags = (
-        tags_for_page(page, request, identity)
-        if page is not None
-        else tags_for_page(object(), request, identity)
-    )
+    tags = tags_for_page(page, request, identity)
     return format_html_join(
         "\n", '<meta name="{}" content="{}">', ((name, value or "") for name, value in tags)
     )
