@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PoliciesConfig(AppConfig):
+    name = "huimin.policies"
+    label = "huimin_policies"
+    verbose_name = "政策文件库"
