@@ -40,7 +40,6 @@ RICH_TEXT_FEATURES = [
     "document-link",
     "image",
     "hr",
-    "table",
 ]
 
 # 文号: an agency prefix, the year in 〔〕 (or [] / ［］ as often typed), a number, and 号.
