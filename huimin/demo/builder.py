@@ -22,6 +22,7 @@ from wagtail.models import Page, Site
 
 from huimin.articles.models import ArticlePage
 from huimin.articles.services import publish_article
+from huimin.demo.policies import POLICIES_PER_SITE, build_policy_demo
 from huimin.sites import services as site_services
 from huimin.sites.enums import SITE_ROLES, Role
 from huimin.sites.models import ColumnPage, ColumnType, OrgUnit
@@ -60,6 +61,7 @@ class DemoResult:
     sites: list[tuple[str, str]] = field(default_factory=list)
     credentials: list[Credential] = field(default_factory=list)
     articles_created: int = 0
+    policy_pages_created: int = 0
 
 
 def load_spec() -> dict:
@@ -68,7 +70,8 @@ def load_spec() -> dict:
 
 def planned_article_count(spec: dict) -> int:
     per_site = sum(c["items"] for c in spec["columns"] if isinstance(c["items"], int))
-    return sum(per_site + s["news_items"] for s in spec["sites"]) + len(SEEDS)
+    policy_pages = len(spec["sites"]) * (POLICIES_PER_SITE + POLICIES_PER_SITE // 2)
+    return sum(per_site + s["news_items"] for s in spec["sites"]) + len(SEEDS) + policy_pages
 
 
 def build_demo(
@@ -110,6 +113,8 @@ def build_demo(
     ).get(slug="zcwj")
     result.articles_created += _ensure_seed_articles(portal_policies, admin)
     advance(len(SEEDS))
+    result.policy_pages_created = build_policy_demo(spec, now, admin)
+    advance(len(spec["sites"]) * (POLICIES_PER_SITE + POLICIES_PER_SITE // 2))
     return result
 
 

@@ -108,6 +108,11 @@ class PolicyLibraryPage(RoutablePageMixin, NationalTagsMixin, Page):
             ("ColumnType", "政策文件"),
         ]
 
+    def latest_items(self, count: int):
+        from .queries import library_scope
+
+        return library_scope(self).order_by("-pub_date", "-pk")[:count]
+
     @path("")
     def library(self, request):
         from .views import library_view
@@ -121,7 +126,7 @@ class PolicyLibraryPage(RoutablePageMixin, NationalTagsMixin, Page):
         return library_feed(self, request)
 
 
-class PolicyPage(NationalTagsMixin, Page):
+class PolicyPage(RoutablePageMixin, NationalTagsMixin, Page):
     """A policy document (政策文件) with its metadata, validity and attachments."""
 
     index_number = models.CharField(
@@ -226,6 +231,12 @@ class PolicyPage(NationalTagsMixin, Page):
     def save(self, *args, **kwargs):
         self.pub_year = timezone.localtime(self.pub_date).year if self.pub_date else 0
         return super().save(*args, **kwargs)
+
+    @path("attachments/<int:attachment_id>/")
+    def attachment(self, request, attachment_id):
+        from .views import attachment_download
+
+        return attachment_download(self, request, attachment_id)
 
     @property
     def is_valid(self) -> bool:

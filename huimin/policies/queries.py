@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from wagtail.models import Page, Site
@@ -71,12 +72,15 @@ def _condition(name: str, value: str) -> Q:
     return Q(**{lookup: number})
 
 
-def library_scope(library: Page | None, *, site: Site | None = None) -> QuerySet[PolicyPage]:
-    """Live policies visible from a library: the whole group for an aggregating library, else its own."""
+def library_scope(library: Page | None = None, *, site: Site | None = None) -> QuerySet[PolicyPage]:
+    """Live, public policies: a library's own, or the whole group's for an aggregating library (or none).
+
+    `site` narrows to one site of the group (the API's `site` parameter).
+    """
     queryset = PolicyPage.objects.live().public()
     if library is not None and not getattr(library, "aggregate_group", False):
         queryset = queryset.descendant_of(library)
-    elif site is not None:
+    if site is not None:
         queryset = queryset.in_site(site)
     return queryset
 
@@ -97,6 +101,27 @@ def ordered(queryset: QuerySet[PolicyPage], filters: PolicyFilters) -> QuerySet[
         SortOrder.TITLE: ("title", "pk"),
     }[SortOrder(filters.sort)]
     return queryset.select_related("issuer", "topic").order_by(*order)
+
+
+def with_listing_relations(queryset: QuerySet[PolicyPage]) -> QuerySet[PolicyPage]:
+    """What a list of policies shows beside each title: successors of documents no longer valid."""
+    return queryset.prefetch_related("successor_links__successor")
+
+
+def source_site_names(policies) -> dict[int, str]:
+    """The name of the site each policy was published on, from the tree paths (no query per policy)."""
+    roots = [
+        (site.root_page.path, site.site_name or site.hostname)
+        for site in Site.objects.select_related("root_page")
+    ]
+    return {
+        policy.pk: next((name for path, name in roots if policy.path.startswith(path)), "")
+        for policy in policies
+    }
+
+
+def encode(params: dict[str, str]) -> str:
+    return urlencode(params)
 
 
 @dataclass(frozen=True)

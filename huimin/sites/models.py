@@ -350,6 +350,11 @@ class ColumnPage(NationalTagsMixin, Page):
         """The update cycle in force: the column's own, else its type's current default."""
         return self.update_cycle_days or self.column_type.update_cycle_days
 
+    def latest_items(self, count: int):
+        from . import queries
+
+        return queries.column_articles(self)[:count]
+
     def column_tags(self, identity):
         return [
             ("ColumnName", self.title),

@@ -17,19 +17,20 @@ def site_home(page: Page) -> HomePage | None:
     return HomePage.objects.filter(path=page.path[: Page.steplen * 2]).first()
 
 
-def menu_columns(parent: Page) -> QuerySet[ColumnPage]:
-    return ColumnPage.objects.child_of(parent).live().public().in_menu().select_related("column_type")
+def menu_columns(parent: Page) -> QuerySet[Page]:
+    """The pages shown in a site's menu: columns, libraries and any other page set to show in menus."""
+    return Page.objects.child_of(parent).live().public().in_menu().specific()
 
 
 def column_articles(column: ColumnPage) -> QuerySet[ArticlePage]:
     return ArticlePage.objects.child_of(column).live().public().order_by("-pub_date", "-pk")
 
 
-def home_column_blocks(home: HomePage) -> list[tuple[ColumnPage, list[ArticlePage]]]:
+def home_column_blocks(home: HomePage) -> list[tuple[Page, list[Page]]]:
     """The top-level columns of a site with their newest articles, for the home page."""
     blocks = []
     for column in menu_columns(home):
-        items = list(column_articles(column)[:HOME_ITEMS_PER_COLUMN])
+        items = list(column.latest_items(HOME_ITEMS_PER_COLUMN)) if hasattr(column, "latest_items") else []
         if items:
             blocks.append((column, items))
     return blocks
