@@ -177,7 +177,7 @@ def _paragraphs(rng, place, subject):
 
 def _ensure_text_interpretation(library, policy, n, admin) -> int:
     slug = f"demo-jd-{policy.slug}"
-    if InterpretationPage.objects.filter(slug=slug).exists():
+    if InterpretationPage.objects.child_of(library).filter(slug=slug).exists():
         return 0
     interpretation = InterpretationPage(
         title=f"《{policy.title}》政策解读",

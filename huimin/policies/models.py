@@ -43,7 +43,9 @@ RICH_TEXT_FEATURES = [
 ]
 
 # 文号: an agency prefix, the year in 〔〕 (or [] / ［］ as often typed), a number, and 号.
-DOC_NUMBER_RE = re.compile(r"\A\S{1,30}?[〔\[［(（]\s*(19|20)[0-9]{2}\s*[〕\]］)）]\s*第?[0-9]{1,6}号\Z")
+DOC_NUMBER_RE = re.compile(
+    r"\A[\u4e00-\u9fffA-Za-z]{1,30}?[〔\[［(（]\s*(19|20)[0-9]{2}\s*[〕\]］)）]\s*第?[0-9]{1,6}号\Z"
+)
 validate_doc_number = RegexValidator(
     DOC_NUMBER_RE, "文号格式应为“机关代字〔年份〕序号号”，如 宿政办发〔2022〕1号。", code="doc_number"
 )

@@ -18,6 +18,9 @@ PAGES = [
     ("slj.localhost", "/", "home"),
     ("slj.localhost", "/tzgg/", "column"),
     ("shuyang.localhost", "/gzdt/demo-gzdt-1/", "article"),
+    ("127.0.0.1", "/zcwjk/?doc_kind=通知&validity=valid", "column"),
+    ("slj.localhost", "/zcwjk/demo-policy-10/", "article"),
+    ("jyj.localhost", "/zcwjk/demo-jd-demo-policy-1/", "article"),
 ]
 EXPECTED_TAGS = {
     "home": SITE_TAGS + COLUMN_TAGS,
