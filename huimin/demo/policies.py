@@ -117,7 +117,7 @@ def _ensure_site_policies(library, site, site_spec, now, admin) -> int:
             hour=10, minute=0, second=0, microsecond=0
         )
         index_number = f"{code_prefix}/{pub_date.year}-{n + 1:05d}"
-        existing = PolicyPage.objects.filter(index_number=index_number).first()
+        existing = PolicyPage.objects.child_of(library).filter(slug=f"demo-policy-{n + 1}").first()
         if existing:
             policies.append(existing)
             continue

@@ -50,7 +50,7 @@ class PolicyFilters:
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _condition(name: str, value: str) -> Q:
