@@ -45,8 +45,6 @@ def publish_article(
         summary=summary,
         is_demo=is_demo,
         first_published_at=pub_date,
+        last_published_at=pub_date,
     )
-    add_and_publish(column, article, actor=actor, denied="您没有在此栏目直接发布的权限，请提交审核。")
-    # publish() stamps last_published_at with the wall clock; the article's own date is the truth.
-    ArticlePage.objects.filter(pk=article.pk).update(last_published_at=pub_date, first_published_at=pub_date)
-    return article
+    return add_and_publish(column, article, actor=actor, denied="您没有在此栏目直接发布的权限，请提交审核。")

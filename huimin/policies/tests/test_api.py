@@ -447,7 +447,7 @@ def test_the_detail_adds_text_vocabularies_attachments_and_interpretations(clien
     assert item["service_objects"] == []
     [attachment] = item["attachments"]
     assert attachment["title"] == "附件一：名单"
-    stored = lib["a"].attachments.get()
+    stored = PolicyAttachment.objects.get(page_id=lib["a"].pk)
     assert attachment["url"] == f"{item['url']}attachments/{stored.pk}/"
     assert attachment["download_count"] == 0
     # The address is the page's counting download route.
