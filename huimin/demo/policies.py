@@ -77,7 +77,21 @@ def build_policy_demo(spec: dict, now: datetime, admin) -> int:
         libraries[site_spec["key"]] = library
         created += made
         created += _ensure_site_policies(library, site, site_spec, now, admin)
+    created += _import_seed_policies(libraries["portal"], now, admin)
     return created
+
+
+def _import_seed_policies(library, now, admin) -> int:
+    """The two work-points documents, imported by the real importer, each with two interpretations."""
+    from huimin.demo.builder import SEED_DIR, SEEDS
+    from huimin.policies.importer import PolicyImporter
+
+    report = PolicyImporter(library, now=now, actor=admin).run([SEED_DIR / seed.filename for seed in SEEDS])
+    failed = [f"{f.path}: {f.problems}" for f in report.files if f.status == "error"]
+    if failed:
+        raise RuntimeError(f"seed import failed: {failed}")
+    seeds = [PolicyPage.objects.get(index_number=f.index_number) for f in report.files]
+    return ensure_seed_interpretations(library, seeds, admin)
 
 
 def _ensure_library(site: Site, *, aggregate: bool, actor) -> tuple[PolicyLibraryPage, bool]:
