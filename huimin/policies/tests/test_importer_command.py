@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import docx
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from wagtail.models import Page, Site
 
 from huimin.core.pages import add_and_publish
@@ -35,9 +36,17 @@ SQL = "'; DROP TABLE huimin_policies_policypage; --"
 
 @pytest.fixture
 def library(demo):
-    """The group's aggregating library: the demo's if it has one, else one made for the test."""
+    """The group's aggregating library: the demo's if it has one, else one made for the test.
+
+    The demo imports both seed documents itself; they are removed (inside this test's transaction) so that
+    each test sees the seeds arrive for the first time.
+    """
     existing = PolicyLibraryPage.objects.filter(aggregate_group=True).first()
     if existing is not None:
+        for policy in PolicyPage.objects.filter(
+            Q(index_number="000000001/2022-00155") | Q(index_number__startswith="AUTO/")
+        ):
+            policy.delete()
         return existing
     return add_and_publish(
         Site.objects.get(hostname="127.0.0.1").root_page,
