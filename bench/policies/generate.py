@@ -117,6 +117,7 @@ def _libraries(portal_share: float) -> tuple[list[Library], list[float]]:
     places = {s["hostname"]: (s["key"], s["place"]) for s in load_spec()["sites"]}
     site_units = {}
     libraries = []
+    portal = None
     for library in PolicyLibraryPage.objects.order_by("path"):
         site = Site.objects.get(root_page__in=Page.objects.ancestor_of(library))
         identity = SiteIdentity.objects.select_related("org_unit").get(site=site)
@@ -143,12 +144,14 @@ def _libraries(portal_share: float) -> tuple[list[Library], list[float]]:
                 next_step=next_step,
             )
         )
+        if library.aggregate_group and portal is None:
+            portal = libraries[-1]
     if not libraries:
         raise RuntimeError("no policy library found: run `huimin loaddemo` first")
     # A site's library publishes for the site's unit and the units under it; the portal's library (which
     # also gathers the group) publishes for the city units that have no site of their own.
     owners = {unit.pk for unit in site_units.values()}
-    portal = next((lib for lib in libraries if lib.page_id in _aggregating_ids()), libraries[0])
+    portal = portal or libraries[0]
     for library in libraries:
         unit = site_units[library.page_id]
         if library is portal:
@@ -161,12 +164,6 @@ def _libraries(portal_share: float) -> tuple[list[Library], list[float]]:
         portal_share if lib is portal else (1 - portal_share) / others if others else 0.0 for lib in libraries
     ]
     return libraries, weights
-
-
-def _aggregating_ids() -> set[int]:
-    from huimin.policies.models import PolicyLibraryPage
-
-    return set(PolicyLibraryPage.objects.filter(aggregate_group=True).values_list("pk", flat=True))
 
 
 def _zipf(count: int, exponent: float = 0.8) -> list[float]:
