@@ -129,6 +129,10 @@ def test_downloading_an_attachment_counts_it(client, demo):
     policy = PolicyPage.objects.live().filter(url_path__startswith="/127-0-0-1/").first()
     document = Document.objects.create(title="附件", file=ContentFile(b"%PDF-1.4", name="a.pdf"))
     attachment = PolicyAttachment.objects.create(page=policy, document=document)
+    listed = soup(_get(client, policy.get_url_parts()[2]).content).find(class_="attachments")
+    link = listed.find("a", string="附件")
+    assert link["href"] == f"{policy.get_url_parts()[2]}attachments/{attachment.pk}/"
+    assert "已下载 0 次" in listed.get_text()
     response = client.get(f"{policy.get_url_parts()[2]}attachments/{attachment.pk}/", **PORTAL)
     assert response.status_code == 302 and response["Location"] == document.url
     attachment.refresh_from_db()
