@@ -190,6 +190,7 @@ def generate(
     from huimin.demo.policies import SUBJECTS, TITLE_BY_KIND
     from huimin.policies.enums import DocKind, Validity
     from huimin.policies.models import Industry, PolicyPage, PolicyTopic, ServiceObject
+    from huimin.policies.services import invalidate_library_index
 
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311 - bench data, not security
@@ -332,6 +333,7 @@ def generate(
                     libraries[which].added += n
         done += size
         log(f"  {done:>7}/{count} policies  {time.perf_counter() - started:6.1f} s")
+    invalidate_library_index()  # bulk inserts send no publishing signals; tell the facet index
     seconds = time.perf_counter() - started
     return {
         "inserted": done,

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from functools import reduce
-from operator import or_
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -23,15 +21,7 @@ from wagtail.rich_text import expand_db_html
 
 from .enums import SortOrder, Validity
 from .models import InterpretationPage, PolicyAttachment, PolicyPage, PolicyRelation
-from .queries import (
-    MAX_PAGE_SIZE,
-    PAGE_SIZE,
-    PolicyFilters,
-    facet_counts,
-    filter_policies,
-    library_scope,
-    ordered,
-)
+from .queries import MAX_PAGE_SIZE, PAGE_SIZE, PolicyFilters, library_scope, scope_prefixes, search
 
 router = Router(tags=["政策文件库"])
 
@@ -167,15 +157,15 @@ def _with_listing_data(queryset: QuerySet[PolicyPage], visible: QuerySet) -> Que
     ).prefetch_related(Prefetch("successor_links", queryset=successors, to_attr="visible_successor_links"))
 
 
-def _scope(hostname: str) -> QuerySet[PolicyPage]:
-    """The whole group, or one site's policies; a hostname no site has matches nothing."""
+def _prefixes(hostname: str) -> tuple[str, ...] | None:
+    """The whole group (None), or one site's tree; a hostname no site has covers nothing."""
     if not hostname:
-        return library_scope(None)
+        return None
     hostname = hostname.lower()
-    sites = list(Site.objects.filter(hostname=hostname)) if HOSTNAME.match(hostname) else []
-    if not sites:
-        return PolicyPage.objects.none()
-    return reduce(or_, (library_scope(None, site=site) for site in sites))
+    sites = (
+        Site.objects.filter(hostname=hostname).select_related("root_page") if HOSTNAME.match(hostname) else []
+    )
+    return scope_prefixes(sites=list(sites))
 
 
 def _filters(query: PolicyQuery) -> PolicyFilters:
@@ -281,24 +271,19 @@ def _context(request: HttpRequest) -> _Context:
 )
 def list_policies(request: HttpRequest, query: Query[PolicyQuery]):
     filters = _filters(query)
-    scope = _scope(query.site.strip())
-    filtered = filter_policies(scope, filters)
-    count = filtered.count()
+    visible = _visible_page_ids()
+    listing, facets = search(
+        filters, _prefixes(query.site.strip()), prepare=lambda queryset: _with_listing_data(queryset, visible)
+    )
     offset = (query.page - 1) * query.page_size
-    pages = []
-    if offset < count:  # also keeps an absurd page number away from the database's OFFSET
-        listed = _with_listing_data(ordered(filtered, filters), _visible_page_ids())
-        pages = list(listed[offset : offset + query.page_size])
+    pages = listing[offset : offset + query.page_size] if offset < listing.count else []
     ctx = _context(request) if pages else None
     return {
-        "count": count,
+        "count": listing.count,
         "page": query.page,
         "page_size": query.page_size,
         "results": [_summary(page, ctx) for page in pages],
-        "facets": {
-            name: [asdict(option) for option in options]
-            for name, options in facet_counts(scope, filters).items()
-        },
+        "facets": {name: [asdict(option) for option in options] for name, options in facets.items()},
     }
 
 

@@ -217,7 +217,8 @@ class PolicyPage(RoutablePageMixin, NationalTagsMixin, Page):
 
     def clean(self):
         super().clean()
-        owner = PolicyPage.objects.filter(index_number=self.index_number).exclude(pk=self.pk).first()
+        self._derive_year()
+        owner = PolicyPage.owner_of(self.index_number, exclude=self.pk)
         if owner:
             raise ValidationError(
                 {
@@ -231,8 +232,17 @@ class PolicyPage(RoutablePageMixin, NationalTagsMixin, Page):
             raise ValidationError({"invalid_date": "失效/废止日期不能早于生效日期。"})
 
     def save(self, *args, **kwargs):
-        self.pub_year = timezone.localtime(self.pub_date).year if self.pub_date else 0
+        self._derive_year()
         return super().save(*args, **kwargs)
+
+    @classmethod
+    def owner_of(cls, index_number: str, *, exclude: int | None = None) -> PolicyPage | None:
+        """The policy holding a 索引号 (only what messages and tree checks need is loaded)."""
+        pages = cls.objects.filter(index_number=index_number).exclude(pk=exclude)
+        return next(iter(pages.only("title", "path", "depth", "url_path").order_by()[:1]), None)
+
+    def _derive_year(self):
+        self.pub_year = timezone.localtime(self.pub_date).year if self.pub_date else 0
 
     @path("attachments/<int:attachment_id>/")
     def attachment(self, request, attachment_id):
@@ -413,3 +423,16 @@ class InterpretationGraphic(Orderable):
     )
 
     panels = [FieldPanel("image"), FieldPanel("alt_text")]
+
+
+class PolicyIndexToken(models.Model):
+    """One row: a random token replaced whenever the live policies change (see `facet_index`)."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "政策索引版本"
+
+    def __str__(self):
+        return self.token

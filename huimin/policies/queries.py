@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import urlencode
@@ -11,6 +12,7 @@ from wagtail.models import Page, Site
 
 from huimin.sites.models import OrgUnit
 
+from . import facet_index
 from .enums import DocKind, SortOrder, Validity
 from .models import Industry, InterpretationPage, PolicyPage, PolicyTopic, ServiceObject
 
@@ -49,29 +51,6 @@ class PolicyFilters:
         return any(getattr(self, name) for name in self.FACETS)
 
 
-def _int(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
-
-
-def _condition(name: str, value: str) -> Q:
-    """The filter for one facet; a value that cannot exist yields a condition that matches nothing."""
-    if name == "doc_kind":
-        return Q(doc_kind=value) if value in DocKind.values else Q(pk__in=[])
-    if name == "validity":
-        return Q(validity=value) if value in Validity.values else Q(pk__in=[])
-    number = _int(value)
-    if number is None:
-        return Q(pk__in=[])
-    lookup = {
-        "issuer": "issuer_id",
-        "topic": "topic_id",
-        "year": "pub_year",
-        "industry": "industries",
-        "service_object": "service_objects",
-    }[name]
-    return Q(**{lookup: number})
-
-
 def library_scope(library: Page | None = None, *, site: Site | None = None) -> QuerySet[PolicyPage]:
     """Live, public policies: a library's own, or the whole group's for an aggregating library (or none).
 
@@ -83,24 +62,6 @@ def library_scope(library: Page | None = None, *, site: Site | None = None) -> Q
     if site is not None:
         queryset = queryset.in_site(site)
     return queryset
-
-
-def filter_policies(scope: QuerySet[PolicyPage], filters: PolicyFilters, *, skip: str = "") -> QuerySet:
-    queryset = scope
-    for name in PolicyFilters.FACETS:
-        value = getattr(filters, name)
-        if value and name != skip:
-            queryset = queryset.filter(_condition(name, value))
-    return queryset
-
-
-def ordered(queryset: QuerySet[PolicyPage], filters: PolicyFilters) -> QuerySet[PolicyPage]:
-    order = {
-        SortOrder.NEWEST: ("-pub_date", "-pk"),
-        SortOrder.OLDEST: ("pub_date", "pk"),
-        SortOrder.TITLE: ("title", "pk"),
-    }[SortOrder(filters.sort)]
-    return queryset.select_related("issuer", "topic").order_by(*order)
 
 
 def with_listing_relations(queryset: QuerySet[PolicyPage]) -> QuerySet[PolicyPage]:
@@ -143,39 +104,64 @@ FACET_LABELS = {
 }
 
 
-def facet_counts(scope: QuerySet[PolicyPage], filters: PolicyFilters) -> dict[str, list[FacetOption]]:
-    """For each facet, its options with counts under every other active filter (disjunctive faceting)."""
-    group_fields = {
-        "issuer": "issuer_id",
-        "topic": "topic_id",
-        "year": "pub_year",
-        "doc_kind": "doc_kind",
-        "validity": "validity",
-        "industry": "industries",
-        "service_object": "service_objects",
-    }
+class Listing(Sequence):
+    """The matching policies of a library query, in order, fetched from the database a page at a time.
+
+    `count` and the facet counts come from the facet index; slicing loads just that slice's policies
+    through `prepare` (which adds what the caller shows beside each title).
+    """
+
+    def __init__(self, index: facet_index.FacetIndex, mask: int, filters: PolicyFilters, prepare):
+        self.count = mask.bit_count()
+        self._index, self._mask, self._sort, self._prepare = index, mask, filters.sort, prepare
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("Listing supports slices only")
+        start, stop, _ = key.indices(self.count)
+        pks = self._index.select(self._mask, self._sort, start, stop - start)
+        found = self._prepare(
+            PolicyPage.objects.filter(pk__in=pks).select_related("issuer", "topic")
+        ).in_bulk()
+        return [found[pk] for pk in pks if pk in found]
+
+
+def scope_prefixes(library: Page | None = None, *, sites=None) -> tuple[str, ...] | None:
+    """The tree paths a query covers: a library's own, the given sites' or (None) the whole group's."""
+    if sites is not None:
+        return tuple(site.root_page.path for site in sites)
+    if library is not None and not getattr(library, "aggregate_group", False):
+        return (library.path,)
+    return None
+
+
+def search(
+    filters: PolicyFilters, prefixes: tuple[str, ...] | None = None, *, prepare=lambda queryset: queryset
+) -> tuple[Listing, dict[str, list[FacetOption]]]:
+    """A library query: the ordered matching policies and, for each facet, its options with counts under
+    every other active filter (disjunctive faceting)."""
+    index = facet_index.current()
+    scope = index.scope_mask(prefixes)
+    conditions = {name: getattr(filters, name) for name in PolicyFilters.FACETS if getattr(filters, name)}
+    listing = Listing(index, index.matching(scope, conditions), filters, prepare)
     labels = _facet_labels()
-    result = {}
-    for name, column in group_fields.items():
-        rows = (
-            filter_policies(scope, filters, skip=name)
-            .order_by()
-            .values(column)
-            .annotate(n=Count("pk", distinct=name in ("industry", "service_object")))
-        )
-        counts = {str(row[column]): row["n"] for row in rows if row[column] not in (None, "")}
-        selected = getattr(filters, name)
+    facets = {}
+    for name, counts in index.counts(scope, conditions).items():
+        selected = facet_index.normalise(name, getattr(filters, name))
         options = [
             FacetOption(value, labels[name].get(value, value), count, value == selected)
             for value, count in counts.items()
         ]
         if name == "year":
-            options.sort(key=lambda o: o.value, reverse=True)
+            options.sort(key=lambda o: int(o.value), reverse=True)
         else:
-            order = list(labels[name])
-            options.sort(key=lambda o: order.index(o.value) if o.value in labels[name] else len(order))
-        result[name] = options
-    return result
+            order = {value: i for i, value in enumerate(labels[name])}
+            options.sort(key=lambda o: (order.get(o.value, len(order)), o.value))
+        facets[name] = options
+    return listing, {name: facets[name] for name in PolicyFilters.FACETS}
 
 
 def _facet_labels() -> dict[str, dict[str, str]]:

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from wagtail.log_actions import log
 
-from huimin.core.pages import add_and_publish
+from huimin.core.pages import add_and_publish, add_and_publish_many
+from huimin.core.tasks import queue_page_indexing
 from huimin.sites.models import OrgUnit
 
 from .enums import DocKind, Validity
-from .models import Industry, InterpretationPage, PolicyLibraryPage, PolicyPage, PolicyTopic, ServiceObject
+from .models import (
+    Industry,
+    InterpretationPage,
+    PolicyIndexToken,
+    PolicyLibraryPage,
+    PolicyPage,
+    PolicyTopic,
+    ServiceObject,
+)
 
 
 @dataclass
@@ -58,7 +69,10 @@ class PolicyData:
     )
 
 
-def _check_can_publish(parent, actor, message="您没有在此政策文件库直接发布的权限，请提交审核。"):
+PUBLISH_DENIED = "您没有在此政策文件库直接发布的权限，请提交审核。"
+
+
+def _check_can_publish(parent, actor, message=PUBLISH_DENIED):
     if actor is not None and not parent.permissions_for_user(actor).can_publish_subpage():
         raise PermissionDenied(message)
 
@@ -71,7 +85,7 @@ def upsert_policy(library: PolicyLibraryPage, data: PolicyData, *, actor=None) -
     """
     if data.pub_date.tzinfo is None:
         raise ValidationError({"pub_date": "发布日期必须带时区。"})
-    existing = PolicyPage.objects.filter(index_number=data.index_number).first()
+    existing = PolicyPage.owner_of(data.index_number)
     if existing is not None and not existing.is_descendant_of(library):
         raise ValidationError(
             {
@@ -79,21 +93,47 @@ def upsert_policy(library: PolicyLibraryPage, data: PolicyData, *, actor=None) -
                 f"使用（页面编号 {existing.pk}）。"
             }
         )
-    values = {name: getattr(data, name) for name in PolicyData.FIELDS}
     if existing is None:
-        page = PolicyPage(**values, slug=data.slug or _slug(data.index_number))
-        page.industries.set(data.industries)
-        page.service_objects.set(data.service_objects)
-        add_and_publish(library, page, actor=actor)
-        return page, True
+        return add_and_publish(library, _new_page(data), actor=actor), True
     _check_can_publish(library, actor)
     page = existing.specific.get_latest_revision_as_object()
-    for name, value in values.items():
-        setattr(page, name, value)
+    for name in PolicyData.FIELDS:
+        setattr(page, name, getattr(data, name))
     page.industries.set(data.industries)
     page.service_objects.set(data.service_objects)
     page.save_revision(user=actor).publish(user=actor)
     return page, False
+
+
+@transaction.atomic
+def create_policies(library: PolicyLibraryPage, batch: list[PolicyData], *, actor=None) -> list[PolicyPage]:
+    """Create and publish a batch of new policies in one library, in bulk (importers use this).
+
+    All or nothing: a 索引号 in use (anywhere in the group, or twice in the batch) or any invalid field
+    refuses the whole batch with a `ValidationError`, and the caller may retry the documents one by one with
+    `upsert_policy` to learn which. The search and reference indexes are queued once for the batch.
+    """
+    for data in batch:
+        if data.pub_date.tzinfo is None:
+            raise ValidationError({"pub_date": "发布日期必须带时区。"})
+    numbers = [data.index_number for data in batch]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError({"index_number": "同一批次中有重复的索引号。"})
+    pages = add_and_publish_many(
+        library, [_new_page(data) for data in batch], actor=actor, denied=PUBLISH_DENIED
+    )
+    queue_page_indexing(pages)
+    return pages
+
+
+def _new_page(data: PolicyData) -> PolicyPage:
+    page = PolicyPage(
+        **{name: getattr(data, name) for name in PolicyData.FIELDS},
+        slug=data.slug or _slug(data.index_number),
+    )
+    page.industries.set(data.industries)
+    page.service_objects.set(data.service_objects)
+    return page
 
 
 def _slug(index_number: str) -> str:
@@ -154,3 +194,14 @@ def publish_together(
         user=actor,
         data={"interpretation": interpretation.pk, "at": at.isoformat() if at else None},
     )
+
+
+def invalidate_library_index() -> None:
+    """Tell every process that the live policies changed, so its facet index is rebuilt before the next read.
+
+    Called by the publishing signals (see `signals.py`) and by anything that writes policies in bulk.
+    Runs in the caller's transaction: readers see the new token exactly when they see the change.
+    """
+    token = uuid.uuid4().hex
+    if not PolicyIndexToken.objects.filter(pk=1).update(token=token, changed_at=timezone.now()):
+        PolicyIndexToken.objects.create(pk=1, token=token)

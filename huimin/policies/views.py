@@ -18,25 +18,19 @@ from .enums import SortOrder
 FEED_ITEMS = 50
 
 
-def _filtered(library, request):
+def _search(library, request, **kwargs):
     filters = queries.PolicyFilters.from_params(request.GET)
-    scope = queries.library_scope(library)
-    return filters, scope, queries.ordered(queries.filter_policies(scope, filters), filters)
+    return filters, *queries.search(filters, queries.scope_prefixes(library), **kwargs)
 
 
 def library_view(library, request):
-    filters, scope, policies = _filtered(library, request)
-    page = Paginator(queries.with_listing_relations(policies), queries.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters, listing, facets = _search(library, request, prepare=queries.with_listing_relations)
+    page = Paginator(listing, queries.PAGE_SIZE).get_page(request.GET.get("page"))
     context = library.get_context(request)
     context.update(
         {
             "filters": filters,
-            "facets": [
-                (name, queries.FACET_LABELS[name], options)
-                for name, options in queries.facet_counts(scope, filters).items()
-            ],
+            "facets": [(name, queries.FACET_LABELS[name], options) for name, options in facets.items()],
             "policies": page,
             "source_sites": queries.source_site_names(page.object_list) if library.aggregate_group else {},
             "sort_choices": SortOrder.choices,
@@ -48,7 +42,7 @@ def library_view(library, request):
 
 
 def library_feed(library, request):
-    _, _, policies = _filtered(library, request)
+    _, policies, _ = _search(library, request)
     feed = Atom1Feed(
         title=f"{library.title}（{Site.find_for_request(request).site_name}）",
         link=request.build_absolute_uri(library.url),

@@ -1,7 +1,9 @@
 """Running an import: choose the library, then read, infer, validate and write one file at a time.
 
-Every file gets a `FileReport`; no problem with one file stops the others. Writes go through
-`services.upsert_policy` (one transaction per file), so an import is idempotent by 索引号.
+Every file gets a `FileReport`; no problem with one file stops the others. New documents are written in
+batches through `services.create_policies` (one bulk transaction per batch; a refused batch is retried
+file by file); documents already in the library are updated through `services.upsert_policy`, so an
+import is idempotent by 索引号.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from wagtail.models import Site
 
+from huimin.core.tasks import queue_page_indexing
 from huimin.policies.enums import NOT_VALID
 from huimin.policies.models import PolicyLibraryPage, PolicyPage
-from huimin.policies.services import PolicyData, upsert_policy
+from huimin.policies.services import PolicyData, create_policies, upsert_policy
 from huimin.sites.models import SiteIdentity
 
 from .infer import Context, Draft, infer_document
@@ -34,6 +37,7 @@ logger = logging.getLogger(__name__)
 CREATED, UPDATED = "created", "updated"
 WOULD_CREATE, WOULD_UPDATE = "would_create", "would_update"
 ERROR = "error"
+BATCH_SIZE = 100  # new documents written together in one bulk transaction
 STATUS_LABELS = {
     CREATED: "新建",
     UPDATED: "更新",
@@ -163,70 +167,112 @@ class PolicyImporter:
         self.context = Context.load(
             fallback_issuer=identity.org_unit if identity else None, now=now or timezone.now()
         )
-        self._batch: dict[str, str] = {}
+        self._seen: dict[str, str] = {}  # 索引号 -> the file of this run that carried it
+        self._pending: list[tuple[FileReport, PolicyData]] = []  # new documents not yet written
 
     def run(self, paths: Iterable[Path], *, advance: Callable[[], None] = lambda: None) -> ImportReport:
         report = ImportReport(library=self.library, dry_run=self.dry_run)
         started = clock.perf_counter()
         with deferred_index_updates():
             for path in paths:
-                report.files.append(self.import_file(Path(path)))
+                file_report, data, new = self._prepare(Path(path))
+                report.files.append(file_report)
+                if data is not None:
+                    if new:
+                        self._pending.append((file_report, data))
+                        if len(self._pending) >= BATCH_SIZE:
+                            self._flush()
+                    else:
+                        if any(d.index_number == data.index_number for _, d in self._pending):
+                            self._flush()  # the earlier file must exist before this one updates it
+                        self._write_one(file_report, data)
                 advance()
+            self._flush()
         report.seconds = clock.perf_counter() - started
         return report
 
     def import_file(self, path: Path) -> FileReport:
+        """Import one file on its own (no batching)."""
+        with deferred_index_updates():
+            report, data, _ = self._prepare(Path(path))
+            if data is not None:
+                self._write_one(report, data)
+        return report
+
+    def _prepare(self, path: Path) -> tuple[FileReport, PolicyData | None, bool]:
+        """Read, infer and validate one file. Returns its report, the data to write (None when there is
+        nothing to write: a problem, or a dry run) and whether it is new to the library."""
         report = FileReport(path=str(path))
         try:
             draft = infer_document(read_source(path, max_bytes=self.max_bytes), self.context)
         except SourceError as error:
             report.problems.append(str(error))
-            return report
+            return report, None, False
         except Exception as error:  # a parser tripping over a malformed file must not stop the batch
             logger.exception("Reading %s failed", path)
             report.problems.append(f"无法识别的文件内容：读取时出错（{type(error).__name__}）。")
-            return report
+            return report, None, False
         report.index_number, report.title = draft.index_number, draft.title
         report.missing, report.attachments = draft.missing, draft.attachments
         if draft.errors:
             report.problems = draft.errors + draft.warnings
-            return report
+            return report, None, False
         data = _policy_data(draft)
         errors, existing = self._validate(data)
         if errors:
             report.problems = errors + draft.warnings
-            return report
-        earlier = self._batch.get(data.index_number)
+            return report, None, False
+        earlier = self._seen.get(data.index_number)
         if earlier:
             draft.warnings.append(f"索引号与本批次中的 {earlier} 相同，本文件的内容将覆盖它。")
         report.problems = draft.warnings
+        self._seen[data.index_number] = str(path)
+        new = existing is None and earlier is None
         if self.dry_run:
-            in_library = existing is not None or earlier is not None
-            report.status = WOULD_UPDATE if in_library else WOULD_CREATE
-            self._batch[data.index_number] = str(path)
-            return report
+            report.status = WOULD_CREATE if new else WOULD_UPDATE
+            return report, None, new
+        return report, data, new
+
+    def _flush(self) -> None:
+        """Create the pending new documents in one bulk write; if that is refused, one by one, so that
+        each file gets its own answer."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        try:
+            with transaction.atomic():
+                create_policies(self.library, [data for _, data in pending], actor=self.actor)
+        except Exception as error:
+            logger.info(
+                "Bulk import of %d documents refused (%s); importing them one by one", len(pending), error
+            )
+            for report, data in pending:
+                self._write_one(report, data)
+            return
+        for report, _ in pending:
+            report.status = CREATED
+
+    def _write_one(self, report: FileReport, data: PolicyData) -> None:
         try:
             with transaction.atomic():
                 page, created = upsert_policy(self.library, data, actor=self.actor)
         except ValidationError as error:
-            report.problems = _messages(error) + draft.warnings
-            return report
+            report.problems = _messages(error) + report.problems
+            return
         except PermissionDenied as error:
-            report.problems = [str(error), *draft.warnings]
-            return report
+            report.problems = [str(error), *report.problems]
+            return
         except Exception as error:  # one broken file must not stop the batch
-            logger.exception("Importing %s failed", path)
+            logger.exception("Importing %s failed", report.path)
             report.problems = [f"导入时发生意外错误（{type(error).__name__}: {error}），请联系管理员。"]
-            return report
-        queue_index_updates(page)
-        self._batch[data.index_number] = str(path)
+            return
+        queue_page_indexing([page])
         report.status = CREATED if created else UPDATED
-        return report
 
     def _validate(self, data: PolicyData) -> tuple[list[str], PolicyPage | None]:
         """The checks `upsert_policy` and the page model make, run before writing (and in a dry run)."""
         errors = []
-        existing = PolicyPage.objects.filter(index_number=data.index_number).first()
+        existing = PolicyPage.owner_of(data.index_number)
         if existing is not None and not existing.is_descendant_of(self.library):
             errors.append(
                 f"索引号 {data.index_number} 已被其他站点的《{existing.title}》使用"
@@ -287,9 +333,9 @@ def _verbose_name(name: str) -> str:
 def deferred_index_updates() -> Iterator[None]:
     """Update the search and reference indexes once per imported page instead of once per save.
 
-    Publishing a new page saves it three times (added, revision saved, published) and every save queues both
-    index updates; for a batch that is most of the work. Inside this block saving a `PolicyPage` queues
-    neither, and the importer calls `queue_index_updates` once the page is written. Signal receivers are
+    Updating a page saves it twice (revision saved, published) and every save queues both index updates.
+    Inside this block saving a `PolicyPage` queues neither, and the importer queues one
+    `index_pages_task` per written batch or updated page (`queue_page_indexing`). Signal receivers are
     process-wide: this is for commands and tests, not for request handling.
     """
     from modelsearch.signal_handlers import post_save_signal_handler as search_on_save
@@ -305,13 +351,3 @@ def deferred_index_updates() -> Iterator[None]:
     finally:
         for receiver in disconnected:
             post_save.connect(receiver, sender=PolicyPage)
-
-
-def queue_index_updates(page: PolicyPage) -> None:
-    """Queue the same tasks the save signals would have queued, once."""
-    from modelsearch.tasks import insert_or_update_object_task
-    from wagtail.tasks import update_reference_index_task
-
-    args = (page._meta.app_label, page._meta.model_name, str(page.pk))
-    insert_or_update_object_task.enqueue(*args)
-    update_reference_index_task.enqueue(*args)

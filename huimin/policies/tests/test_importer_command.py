@@ -375,11 +375,75 @@ def test_it_indexes_each_imported_page_once_and_reconnects_the_save_signal(libra
         task_enqueued.disconnect(record)
     assert status == 0
     page = PolicyPage.objects.get(index_number="000000001/2022-00155")
-    key = ("huimin_policies", "policypage", str(page.pk))
-    assert queued.count(("insert_or_update_object_task", key)) == 1
-    assert queued.count(("update_reference_index_task", key)) == 1
+    assert queued == [("index_pages_task", ("huimin_policies", "policypage", [page.pk]))]
     hits = PolicyPage.objects.search("市政府办公室关于印发2022年宿迁市政府网站工作要点的通知")
     assert [hit.pk for hit in hits] == [page.pk]
     # The receiver the import set aside is connected again.
     assert post_save.disconnect(post_save_signal_handler, sender=PolicyPage)
     post_save.connect(post_save_signal_handler, sender=PolicyPage)
+
+
+def _numbered(tmp_path: Path, count: int, prefix: str = "BATCH") -> Path:
+    folder = tmp_path / "batch"
+    folder.mkdir(exist_ok=True)
+    for n in range(1, count + 1):
+        text = _header_text(f"关于批量导入第{n}号的通知", f"000000001/2024-{prefix}{n:03d}", f"第{n}号正文。")
+        (folder / f"doc-{n:03d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_new_documents_are_written_in_batches_across_the_batch_size(library, tmp_path, monkeypatch):
+    from huimin.policies.importer import run as importer_run
+
+    monkeypatch.setattr(importer_run, "BATCH_SIZE", 4)
+    batches = []
+    real = importer_run.create_policies
+    monkeypatch.setattr(
+        importer_run,
+        "create_policies",
+        lambda lib, batch, **kw: batches.append(len(batch)) or real(lib, batch, **kw),
+    )
+    status, output = run(_numbered(tmp_path, 10))
+    assert status == 0 and output["summary"]["created"] == 10
+    assert batches == [4, 4, 2]
+    pages = PolicyPage.objects.filter(index_number__contains="-BATCH").order_by("index_number")
+    assert [p.title for p in pages] == [f"关于批量导入第{n}号的通知" for n in range(1, 11)]
+    assert all(p.live and p.live_revision_id for p in pages)
+    status, output = run(_numbered(tmp_path, 10))  # a second run updates every one
+    assert output["summary"]["updated"] == 10 and pages.count() == 10
+
+
+def test_a_refused_batch_is_retried_file_by_file_and_each_file_answers_for_itself(
+    library, tmp_path, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from huimin.policies.importer import run as importer_run
+
+    def refuse(*args, **kwargs):
+        raise ValidationError("simulated refusal of the whole batch")
+
+    monkeypatch.setattr(importer_run, "create_policies", refuse)
+    folder = _numbered(tmp_path, 3, prefix="RETRY")
+    (folder / "doc-002.txt").write_text(
+        _header_text("关于重复索引号的通知", "000000001/2022-00155", "正文。"), encoding="utf-8"
+    )
+    _other_sites_policy("别的站点的文件", "000000001/2022-00155")
+    status, output = run(folder)
+    files = by_name(output)
+    assert status == 1
+    assert files["doc-001.txt"]["status"] == files["doc-003.txt"]["status"] == "created"
+    assert files["doc-002.txt"]["status"] == "error"
+    assert "别的站点的文件" in files["doc-002.txt"]["problems"][0]
+
+
+def test_a_document_repeated_in_one_run_is_created_once_then_updated(library, tmp_path):
+    folder = tmp_path / "twice"
+    folder.mkdir()
+    for name, title in (("a.txt", "关于第一稿的通知"), ("b.txt", "关于第二稿的通知")):
+        (folder / name).write_text(_header_text(title, "000000001/2024-TWICE1", "正文。"), encoding="utf-8")
+    status, output = run(folder)
+    files = by_name(output)
+    assert status == 0
+    assert (files["a.txt"]["status"], files["b.txt"]["status"]) == ("created", "updated")
+    assert PolicyPage.objects.get(index_number="000000001/2024-TWICE1").title == "关于第二稿的通知"
