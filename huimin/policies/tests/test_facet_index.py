@@ -140,3 +140,14 @@ def test_an_index_built_inside_a_rolled_back_change_is_not_trusted(demo):
     assert not PolicyPage.objects.filter(pk=page.pk).exists()
     assert page.pk not in _newest_pks()
     assert facet_index.current().token == facet_index.stored_token()
+
+
+@pytest.mark.parametrize("distinct", [3, 255, 300])
+def test_column_bitsets_match_a_plain_scan_whatever_the_number_of_values(distinct):
+    rng = random.Random(distinct)  # noqa: S311
+    column = [rng.choice([*range(distinct), None, ""]) for _ in range(2000)]
+    bits = facet_index._column_bits(column, 250)
+    expected = {str(v) for v in column if v not in (None, "")}
+    assert set(bits) == expected
+    for value, mask in bits.items():
+        assert mask == sum(1 << i for i, v in enumerate(column) if str(v) == value and v not in (None, ""))
