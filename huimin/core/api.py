@@ -19,7 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
 from ninja.openapi.docs import DocsBase
 from ninja.renderers import JSONRenderer
@@ -34,6 +34,10 @@ DOCS_ASSETS = {
 }
 DOCS_ASSET_MAX_AGE = 24 * 60 * 60
 NOT_FOUND = "请求的资源不存在。"
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="错误说明（中文）")
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -124,8 +128,10 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 def _mount_routers() -> None:
     from huimin.policies.api import router as policies
+    from huimin.workdays.api import router as calendar
 
     api.add_router("/policies", policies)
+    api.add_router("/calendar", calendar)
 
 
 _mount_routers()

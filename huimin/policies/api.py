@@ -19,6 +19,8 @@ from ninja.errors import HttpError
 from wagtail.models import Page, Site
 from wagtail.rich_text import expand_db_html
 
+from huimin.core.api import ErrorOut
+
 from .enums import SortOrder, Validity
 from .models import InterpretationPage, PolicyAttachment, PolicyPage, PolicyRelation
 from .queries import MAX_PAGE_SIZE, PAGE_SIZE, PolicyFilters, library_scope, scope_prefixes, search
@@ -33,10 +35,6 @@ MAX_ID = 2**63 - 1
 
 
 # --- Schemas -------------------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str = Field(description="错误说明（中文）")
 
 
 class NamedRef(Schema):

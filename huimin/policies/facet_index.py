@@ -135,36 +135,17 @@ class FacetIndex:
             found = (p for p in self.title_order if data[p >> 3] >> (p & 7) & 1)
             positions = [p for _, p in zip(range(offset + limit), found, strict=False)][offset:]
         elif sort == SortOrder.OLDEST:
-            positions = _descending(words, offset, limit)
+            positions = _positions(words, offset, limit, descending=True)
         else:
-            positions = _ascending(words, offset, limit)
+            positions = _positions(words, offset, limit)
         return [self.pks[p] for p in positions]
 
 
-def _ascending(words, skip: int, limit: int) -> list[int]:
+def _positions(words, skip: int, limit: int, *, descending: bool = False) -> list[int]:
+    """Positions of set bits, lowest first (or highest first), after skipping `skip` of them.
+    Whole 64-bit words are skipped by their popcount."""
     out = []
-    for w, word in enumerate(words):
-        if not word:
-            continue
-        count = word.bit_count()
-        if skip >= count:
-            skip -= count
-            continue
-        while word:
-            low = word & -word
-            word ^= low
-            if skip:
-                skip -= 1
-                continue
-            out.append(w * 64 + low.bit_length() - 1)
-            if len(out) == limit:
-                return out
-    return out
-
-
-def _descending(words, skip: int, limit: int) -> list[int]:
-    out = []
-    for w in range(len(words) - 1, -1, -1):
+    for w in range(len(words) - 1, -1, -1) if descending else range(len(words)):
         word = words[w]
         if not word:
             continue
@@ -173,7 +154,7 @@ def _descending(words, skip: int, limit: int) -> list[int]:
             skip -= count
             continue
         while word:
-            bit = word.bit_length() - 1
+            bit = word.bit_length() - 1 if descending else (word & -word).bit_length() - 1
             word ^= 1 << bit
             if skip:
                 skip -= 1

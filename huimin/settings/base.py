@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "huimin.sites",
     "huimin.articles",
     "huimin.policies",
+    "huimin.workdays",
     "huimin.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,9 +1,9 @@
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from huimin.core.admin_views import ServiceFormMixin
 
 from . import services
 from .models import ColumnType, Membership, OrgUnit
@@ -25,21 +25,6 @@ class ColumnTypeViewSet(ModelViewSet):
     menu_label = "栏目类型"
     list_display = ["name", "update_cycle_days", "is_national"]
     form_fields = ["name", "update_cycle_days", "is_national"]
-
-
-class ServiceFormMixin:
-    """Run the service in one transaction; its refusals come back as form errors, nothing half done."""
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                return super().form_valid(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        self.produced_error_message = self.get_error_message()
-        return self.form_invalid(form)
 
 
 class MembershipCreateView(ServiceFormMixin, generic.CreateView):

@@ -538,4 +538,4 @@ def test_the_docs_page_loads_swagger_ui_from_this_server_only(client, lib):
 def test_the_schema_is_served(client, lib):
     schema = client.get("/api/v1/openapi.json", **HOST).json()
     assert schema["info"]["title"] == "惠民开放接口"
-    assert set(schema["paths"]) == {"/api/v1/policies", "/api/v1/policies/{id}"}
+    assert {"/api/v1/policies", "/api/v1/policies/{id}"} <= set(schema["paths"])

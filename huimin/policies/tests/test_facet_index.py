@@ -79,8 +79,9 @@ def test_bit_paging_matches_a_plain_scan_across_word_boundaries(count):
         mask = sum(1 << p for p in positions)
         words = memoryview(mask.to_bytes(-(-(count * 3) // 64) * 8 + 8, "little")).cast("Q")
         for skip, limit in ((0, 5), (count // 2, 7), (count - 1, 5), (count + 3, 5)):
-            assert facet_index._ascending(words, skip, limit) == positions[skip : skip + limit]
-            assert facet_index._descending(words, skip, limit) == positions[::-1][skip : skip + limit]
+            assert facet_index._positions(words, skip, limit) == positions[skip : skip + limit]
+            backwards = facet_index._positions(words, skip, limit, descending=True)
+            assert backwards == positions[::-1][skip : skip + limit]
 
 
 def _water_library():

@@ -21,11 +21,13 @@ PAGES = [
     ("127.0.0.1", "/zcwjk/?doc_kind=通知&validity=valid", "column"),
     ("slj.localhost", "/zcwjk/demo-policy-10/", "article"),
     ("jyj.localhost", "/zcwjk/demo-jd-demo-policy-1/", "article"),
+    ("127.0.0.1", "/gongju/deadline/?start=2022-09-30+16:00&amount=1&unit=days", "tool"),
 ]
 EXPECTED_TAGS = {
     "home": SITE_TAGS + COLUMN_TAGS,
     "column": SITE_TAGS + COLUMN_TAGS,
     "article": SITE_TAGS + CONTENT_TAGS,
+    "tool": SITE_TAGS,
 }
 FOOTER_ITEMS = ["网站标识码", "ICP备案编号", "公安机关备案标识", "主办单位", "联系电话", "我为政府网站找错"]
 axe = Axe()
