@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "huimin.articles",
     "huimin.policies",
     "huimin.workdays",
+    "huimin.letters",
     "huimin.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

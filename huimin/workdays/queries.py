@@ -41,6 +41,17 @@ def lineage(calendar: WorkCalendar) -> list[WorkCalendar]:
     return chain
 
 
+def descendants(calendar: WorkCalendar) -> list[WorkCalendar]:
+    found, frontier = [], [calendar]
+    while frontier:
+        children = list(
+            WorkCalendar.objects.filter(parent__in=frontier).exclude(pk__in=[c.pk for c in found])
+        )
+        found += children
+        frontier = children
+    return found
+
+
 def schedule_for(calendar: WorkCalendar) -> Schedule:
     """The calendar's working hours and listed days, its own entries overriding its ancestors'."""
     chain = lineage(calendar)

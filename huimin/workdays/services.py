@@ -12,6 +12,7 @@ from wagtail.log_actions import log
 from .enums import DayKind
 from .models import CalendarDay, WorkCalendar
 from .notice import Arrangement, parse_notice
+from .queries import descendants
 from .signals import calendar_changed
 from .working_time import package_days
 
@@ -106,20 +107,9 @@ def save_calendar(calendar: WorkCalendar, *, actor=None) -> WorkCalendar:
     calendar.save()
     log(instance=calendar, action="wagtail.create" if created else "wagtail.edit", user=actor)
     if not created:
-        for affected in [calendar, *_descendants(calendar)]:
+        for affected in [calendar, *descendants(calendar)]:
             _changed(affected, {day.year for day in affected.days.dates("date", "year")})
     return calendar
-
-
-def _descendants(calendar: WorkCalendar) -> list[WorkCalendar]:
-    found, frontier = [], [calendar]
-    while frontier:
-        children = list(
-            WorkCalendar.objects.filter(parent__in=frontier).exclude(pk__in=[c.pk for c in found])
-        )
-        found += children
-        frontier = children
-    return found
 
 
 @transaction.atomic

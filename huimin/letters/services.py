@@ -1,0 +1,376 @@
+"""Every change to a letter goes through these functions: each checks who may do it and from which state,
+runs in a transaction with the letter row locked, recomputes the deadlines and writes a `LetterEvent`."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from huimin.sites.enums import Role
+from huimin.sites.models import Membership, OrgUnit
+from huimin.workdays.queries import default_calendar, descendants, schedule_for
+from huimin.workdays.working_time import working_time_between
+
+from . import deadlines
+from .enums import OPEN_STATES, Channel, Kind, Rating, State
+from .models import Letter, LetterEvent
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+UNIT_ROLES = (Role.MESSAGE_HANDLER, Role.UNIT_LEADER)
+
+
+class LetterStateError(ValidationError):
+    """The action is not possible from the letter's current state."""
+
+
+# --- who may act -------------------------------------------------------------------------------------
+
+
+def is_dispatcher(user, letter: Letter) -> bool:
+    """Platform administrators dispatch for the whole group; a site's administrators for their site."""
+    if user is None or not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or Membership.objects.filter(user=user, site=letter.site, role=Role.SITE_ADMIN).exists()
+    )
+
+
+def is_unit_member(user, letter: Letter, roles=UNIT_ROLES) -> bool:
+    if user is None or not user.is_authenticated or letter.unit_id is None:
+        return False
+    return Membership.objects.filter(user=user, org_unit_id=letter.unit_id, role__in=roles).exists()
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# --- intake ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LetterData:
+    site: object
+    kind: str
+    title: str
+    content: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str = ""
+    may_publish: bool = False
+    chosen_unit: OrgUnit | None = None
+    channel: str = Channel.WEB
+    external_id: str = ""
+
+
+def _new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+        if not Letter.objects.filter(query_code=code).exists():
+            return code
+
+
+@transaction.atomic
+def submit_letter(data: LetterData, *, now: datetime | None = None) -> tuple[Letter, str]:
+    """Receive a letter. Returns it with the query password, which is shown to the citizen once and kept
+    only as a hash. Error reports (找错) go to the site's administrators, who dispatch them."""
+    now = now or timezone.now()
+    password = f"{secrets.randbelow(10**6):06d}"
+    calendar = default_calendar()
+    letter = Letter(
+        site=data.site,
+        kind=data.kind,
+        channel=data.channel,
+        chosen_unit=data.chosen_unit,
+        title=data.title,
+        content=data.content,
+        contact_name=data.contact_name,
+        contact_phone=data.contact_phone,
+        contact_email=data.contact_email,
+        may_publish=data.may_publish,
+        external_id=data.external_id,
+        query_code=_new_code(),
+        query_password=make_password(password),
+        calendar=calendar,
+        received_at=now,
+        is_simple=data.kind == Kind.CONSULT,
+    )
+    letter.full_clean(exclude=["query_password"])
+    schedule = schedule_for(calendar)
+    letter.reply_limit = deadlines.reply_limit(schedule, deadlines.rule_for(letter.kind), letter.is_simple)
+    deadlines.refresh(letter, schedule)
+    letter.save()
+    _event(
+        letter, "submit", None, "", now, actor_label="留言人", note=f"来源：{letter.get_channel_display()}"
+    )
+    return letter, password
+
+
+def check_query(code: str, password: str) -> Letter | None:
+    """The letter a citizen's query code and password open, or None (same answer for either being wrong)."""
+    letter = Letter.objects.filter(query_code=(code or "").strip().upper()[:12]).first()
+    if letter is None:
+        check_password(password or "", make_password("x"))  # same work either way
+        return None
+    return letter if check_password(password or "", letter.query_password) else None
+
+
+# --- the steps ---------------------------------------------------------------------------------------
+
+
+def _locked(letter: Letter) -> Letter:
+    return Letter.objects.select_for_update().get(pk=letter.pk)
+
+
+def _from(letter: Letter, *states) -> str:
+    if letter.state not in states:
+        raise LetterStateError(f"留言当前为“{letter.get_state_display()}”，不能进行此操作。")
+    return letter.state
+
+
+def _event(letter, action, actor, from_state, now, *, actor_label="", note="", unit=None) -> LetterEvent:
+    label = actor_label or (actor.get_full_name() or actor.get_username() if actor else "系统")
+    return LetterEvent.objects.create(
+        letter=letter,
+        at=now,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=label[:100],
+        action=action,
+        from_state=from_state,
+        to_state=letter.state,
+        unit=unit or letter.unit,
+        note=note,
+    )
+
+
+def _save(letter: Letter, action: str, actor, before: str, now: datetime, **event) -> Letter:
+    deadlines.refresh(letter)
+    letter.save()
+    _event(letter, action, actor, before, now, **event)
+    return letter
+
+
+def _reason(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"reason": f"请填写{what}。"})
+    return text[:500]
+
+
+@transaction.atomic
+def dispatch(letter: Letter, unit: OrgUnit, *, actor, simple: bool | None = None, now=None) -> Letter:
+    """Send a letter to the unit that will answer it (also after a return)."""
+    letter = _locked(letter)
+    _require(is_dispatcher(actor, letter), "只有分办人员可以分办留言。")
+    before = _from(letter, State.SUBMITTED, State.RETURNED)
+    now = now or timezone.now()
+    if simple is not None and simple != letter.is_simple:
+        letter.is_simple = simple and letter.kind == Kind.CONSULT
+        letter.reply_limit = deadlines.reply_limit(
+            schedule_for(letter.calendar), deadlines.rule_for(letter.kind), letter.is_simple
+        )
+    letter.unit, letter.state, letter.dispatched_at, letter.reason = unit, State.DISPATCHED, now, ""
+    return _save(letter, "dispatch", actor, before, now, note=f"分办至{unit.name}")
+
+
+@transaction.atomic
+def transfer(letter: Letter, unit: OrgUnit, reason: str, *, actor, now=None) -> Letter:
+    """转办: give a letter already with one unit to another; the acceptance clock starts again."""
+    letter = _locked(letter)
+    _require(is_dispatcher(actor, letter), "只有分办人员可以转办留言。")
+    before = _from(letter, State.DISPATCHED, State.ACCEPTED)
+    now = now or timezone.now()
+    previous = letter.unit
+    letter.unit, letter.state, letter.dispatched_at, letter.accepted_at = unit, State.DISPATCHED, now, None
+    return _save(
+        letter,
+        "transfer",
+        actor,
+        before,
+        now,
+        note=f"由{previous}转办至{unit.name}：{_reason(reason, '转办理由')}",
+    )
+
+
+@transaction.atomic
+def accept(letter: Letter, *, actor, now=None) -> Letter:
+    letter = _locked(letter)
+    _require(is_unit_member(actor, letter), "只有承办单位的人员可以签收。")
+    before = _from(letter, State.DISPATCHED)
+    now = now or timezone.now()
+    letter.state, letter.accepted_at = State.ACCEPTED, now
+    return _save(letter, "accept", actor, before, now)
+
+
+@transaction.atomic
+def return_letter(letter: Letter, reason: str, *, actor, now=None) -> Letter:
+    """退回: the unit says the letter is not theirs; it goes back to the dispatcher with the reason."""
+    letter = _locked(letter)
+    _require(is_unit_member(actor, letter), "只有承办单位的人员可以退回。")
+    before = _from(letter, State.DISPATCHED, State.ACCEPTED)
+    now = now or timezone.now()
+    letter.reason = _reason(reason, "退回理由")
+    letter.state = State.RETURNED
+    return _save(letter, "return", actor, before, now, note=letter.reason)
+
+
+@transaction.atomic
+def request_info(letter: Letter, request: str, *, actor, now=None) -> Letter:
+    """Ask the citizen for more information; the reply clock pauses until they answer."""
+    letter = _locked(letter)
+    _require(is_unit_member(actor, letter), "只有承办单位的人员可以要求补充材料。")
+    before = _from(letter, State.ACCEPTED)
+    now = now or timezone.now()
+    letter.info_request = _reason(request, "需要补充的内容")
+    letter.state, letter.paused_since = State.AWAITING_INFO, now
+    return _save(letter, "request_info", actor, before, now, note=letter.info_request)
+
+
+@transaction.atomic
+def add_supplement(letter: Letter, text: str, *, now=None) -> Letter:
+    """The citizen's answer (through the query code); the clock runs again."""
+    letter = _locked(letter)
+    before = _from(letter, State.AWAITING_INFO)
+    now = now or timezone.now()
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"supplement": "请填写补充内容。"})
+    letter.supplement = (letter.supplement + "\n\n" + text).strip()[:5000]
+    letter.paused += working_time_between(schedule_for(letter.calendar), letter.paused_since, now)
+    letter.paused_since, letter.state = None, State.ACCEPTED
+    return _save(letter, "supplement", None, before, now, actor_label="留言人", note=text[:5000])
+
+
+@transaction.atomic
+def extend(letter: Letter, working_days, reason: str, *, actor, now=None) -> Letter:
+    """Approve an extension (延期) of the reply deadline by a number of working days."""
+    letter = _locked(letter)
+    _require(is_dispatcher(actor, letter), "只有分办人员可以批准延期。")
+    before = _from(letter, State.ACCEPTED, State.AWAITING_INFO)
+    days = float(working_days)
+    if not 0 < days <= 30:
+        raise ValidationError({"working_days": "延期须大于 0 且不超过 30 个工作日。"})
+    now = now or timezone.now()
+    letter.extension += schedule_for(letter.calendar).day_length * days
+    return _save(
+        letter, "extend", actor, before, now, note=f"延期 {days:g} 个工作日：{_reason(reason, '延期理由')}"
+    )
+
+
+@transaction.atomic
+def reply(letter: Letter, text: str, *, actor, now=None) -> Letter:
+    letter = _locked(letter)
+    _require(is_unit_member(actor, letter), "只有承办单位的人员可以答复。")
+    before = _from(letter, State.ACCEPTED)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"reply": "请填写答复内容。"})
+    now = now or timezone.now()
+    letter.reply, letter.reply_unit, letter.replied_at, letter.state = (
+        text[:10000],
+        letter.unit,
+        now,
+        State.REPLIED,
+    )
+    return _save(letter, "reply", actor, before, now)
+
+
+def _may_review(actor, letter) -> bool:
+    return is_dispatcher(actor, letter) or is_unit_member(actor, letter, roles=(Role.UNIT_LEADER,))
+
+
+@transaction.atomic
+def send_back(letter: Letter, reason: str, *, actor, now=None) -> Letter:
+    """Review: the answer is not good enough; the unit reworks it."""
+    letter = _locked(letter)
+    _require(_may_review(actor, letter), "只有单位审核人或分办人员可以审核答复。")
+    before = _from(letter, State.REPLIED)
+    now = now or timezone.now()
+    letter.state = State.ACCEPTED
+    return _save(letter, "send_back", actor, before, now, note=_reason(reason, "退回修改的意见"))
+
+
+@transaction.atomic
+def approve(letter: Letter, *, actor, publish: bool, now=None) -> Letter:
+    """Review: the answer stands. It is published only if the citizen allowed it and the reviewer agrees
+    (nothing touching state secrets, privacy or trade secrets); otherwise the letter is closed."""
+    letter = _locked(letter)
+    _require(_may_review(actor, letter), "只有单位审核人或分办人员可以审核答复。")
+    before = _from(letter, State.REPLIED)
+    now = now or timezone.now()
+    if publish and letter.may_publish:
+        letter.state, letter.published_at = State.PUBLISHED, now
+    else:
+        letter.state = State.CLOSED
+    letter.closed_at = now
+    return _save(letter, "approve", actor, before, now)
+
+
+@transaction.atomic
+def set_aside(letter: Letter, duplicate: bool, reason: str, *, actor, now=None) -> Letter:
+    """Mark a letter invalid (无效) or a duplicate (重复) of another, with the reason."""
+    letter = _locked(letter)
+    _require(is_dispatcher(actor, letter), "只有分办人员可以认定无效或重复留言。")
+    before = _from(letter, State.SUBMITTED, State.RETURNED, State.DISPATCHED)
+    now = now or timezone.now()
+    letter.reason = _reason(reason, "理由")
+    letter.state, letter.closed_at = (State.DUPLICATE if duplicate else State.INVALID), now
+    return _save(letter, "duplicate" if duplicate else "invalid", actor, before, now, note=letter.reason)
+
+
+@transaction.atomic
+def rate(letter: Letter, rating: str, comment: str = "", *, now=None) -> Letter:
+    """The citizen rates the answer; 不满意 goes back to the dispatcher's board."""
+    letter = _locked(letter)
+    before = _from(letter, State.PUBLISHED, State.CLOSED)
+    if rating not in Rating.values:
+        raise ValidationError({"rating": "请选择满意、基本满意或不满意。"})
+    now = now or timezone.now()
+    letter.rating, letter.rating_comment = rating, (comment or "").strip()[:500]
+    return _save(letter, "rate", None, before, now, actor_label="留言人", note=Rating(rating).label)
+
+
+@transaction.atomic
+def reopen(letter: Letter, reason: str, *, actor, now=None) -> Letter:
+    """After an unsatisfied rating the dispatcher may send the letter back to its unit for a new answer."""
+    letter = _locked(letter)
+    _require(is_dispatcher(actor, letter), "只有分办人员可以重新交办。")
+    before = _from(letter, State.PUBLISHED, State.CLOSED)
+    now = now or timezone.now()
+    letter.state, letter.closed_at, letter.published_at = State.ACCEPTED, None, None
+    letter.extension += max(timedelta(0), _elapsed_beyond_limit(letter, now))
+    return _save(letter, "reopen", actor, before, now, note=_reason(reason, "重新交办的理由"))
+
+
+def _elapsed_beyond_limit(letter: Letter, now: datetime) -> timedelta:
+    """A reopened letter gets its original reply time again, counted from now."""
+    schedule = schedule_for(letter.calendar)
+    used = working_time_between(schedule, letter.received_at, now) - letter.paused
+    return used - letter.extension
+
+
+# --- calendars change --------------------------------------------------------------------------------
+
+
+def recompute_for_calendar(sender=None, calendar=None, years=(), **kwargs) -> int:
+    """Recompute the deadlines of open letters counted on a calendar (or one inheriting from it)."""
+    calendars = [calendar, *descendants(calendar)] if calendar is not None else []
+    count = 0
+    with transaction.atomic():
+        for letter in Letter.objects.select_for_update().filter(
+            calendar__in=calendars, state__in=OPEN_STATES
+        ):
+            before = (letter.dispatch_due, letter.accept_due, letter.reply_due)
+            deadlines.refresh(letter)
+            if (letter.dispatch_due, letter.accept_due, letter.reply_due) != before:
+                letter.save(update_fields=["dispatch_due", "accept_due", "reply_due"])
+                count += 1
+    return count
