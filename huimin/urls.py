@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     path("gongju/", include("huimin.workdays.urls")),
+    path("hudong/liuyan/", include("huimin.letters.urls")),
 ]
 
 if settings.DEBUG:

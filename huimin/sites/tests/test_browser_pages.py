@@ -22,6 +22,8 @@ PAGES = [
     ("slj.localhost", "/zcwjk/demo-policy-10/", "article"),
     ("jyj.localhost", "/zcwjk/demo-jd-demo-policy-1/", "article"),
     ("127.0.0.1", "/gongju/deadline/?start=2022-09-30+16:00&amount=1&unit=days", "tool"),
+    ("slj.localhost", "/hudong/liuyan/", "tool"),
+    ("127.0.0.1", "/hudong/liuyan/chaxun/", "tool"),
 ]
 EXPECTED_TAGS = {
     "home": SITE_TAGS + COLUMN_TAGS,

@@ -1,0 +1,29 @@
+"""Writing a letter in a real browser on a phone-sized screen, then opening it with the code shown."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_letter_is_written_and_followed_on_a_phone(browser_page, live_demo):
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"http://127.0.0.1:{live_demo['port']}/")
+    page.get_by_role("link", name="我要留言").click()
+    page.get_by_label("留言类型", exact=True).select_option("consult")
+    page.get_by_label("标题", exact=True).fill("公积金提取需要哪些材料")
+    page.get_by_label("内容", exact=True).fill("请问提取住房公积金需要准备哪些材料？")
+    page.get_by_label("姓名", exact=True).fill("李四")
+    page.get_by_label("手机号码", exact=True).fill("13700000000")
+    page.get_by_label("手机号码", exact=True).press("Enter")
+    page.wait_for_selector(".code")
+    code, password = page.locator(".code").all_inner_texts()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.goto(f"http://127.0.0.1:{live_demo['port']}/hudong/liuyan/chaxun/")
+    page.context.clear_cookies()
+    page.reload()
+    page.get_by_label("查询码", exact=True).fill(code)
+    page.get_by_label("查询密码", exact=True).fill(password)
+    page.get_by_role("button", name="查询").click()
+    assert "公积金提取需要哪些材料" in page.inner_text("main")
+    assert "待分办" in page.inner_text("main")
