@@ -94,6 +94,11 @@ class Letter(models.Model):
     dispatch_due = models.DateTimeField("分办截止", null=True, blank=True)
     accept_due = models.DateTimeField("签收截止", null=True, blank=True)
     reply_due = models.DateTimeField("答复截止", null=True, blank=True, db_index=True)
+    # The stage the letter waits in now (dispatch, acceptance or reply): when 80 % of its time is used,
+    # when it is due, when it is seriously overdue. Null when nothing runs (paused or finished).
+    warn_at = models.DateTimeField("临期时间", null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField("当前环节截止", null=True, blank=True, db_index=True)
+    serious_at = models.DateTimeField("严重超期时间", null=True, blank=True)
 
     reply = models.TextField("答复内容", blank=True, max_length=10000)
     reply_unit = models.ForeignKey(

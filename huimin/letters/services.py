@@ -23,6 +23,7 @@ from .models import Letter, LetterEvent
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 UNIT_ROLES = (Role.MESSAGE_HANDLER, Role.UNIT_LEADER)
+DEADLINE_FIELDS = ["dispatch_due", "accept_due", "reply_due", "warn_at", "due_at", "serious_at"]
 
 
 class LetterStateError(ValidationError):
@@ -368,9 +369,9 @@ def recompute_for_calendar(sender=None, calendar=None, years=(), **kwargs) -> in
         for letter in Letter.objects.select_for_update().filter(
             calendar__in=calendars, state__in=OPEN_STATES
         ):
-            before = (letter.dispatch_due, letter.accept_due, letter.reply_due)
+            before = [getattr(letter, name) for name in DEADLINE_FIELDS]
             deadlines.refresh(letter)
-            if (letter.dispatch_due, letter.accept_due, letter.reply_due) != before:
-                letter.save(update_fields=["dispatch_due", "accept_due", "reply_due"])
+            if [getattr(letter, name) for name in DEADLINE_FIELDS] != before:
+                letter.save(update_fields=DEADLINE_FIELDS)
                 count += 1
     return count
