@@ -71,6 +71,18 @@ class Env:
             return list(default or [])
         return [item.strip() for item in value.split(",") if item.strip()]
 
+    def pairs(self, name: str) -> dict[str, str]:
+        """'key=value,key2=value2' as a dict; a malformed item stops the start with the variable named."""
+        pairs = {}
+        for item in self.list(name):
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip() or not value.strip():
+                raise ImproperlyConfigured(
+                    f"{name} must be a list of key=value pairs, e.g. app=secret1,hotline=secret2."
+                )
+            pairs[key.strip()] = value.strip()
+        return pairs
+
     def path(self, name: str, default: Path) -> Path:
         value = self._raw(name, None)
         return Path(value).expanduser().resolve() if value else default

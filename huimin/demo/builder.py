@@ -22,6 +22,7 @@ from wagtail.models import Page, Site
 
 from huimin.articles.models import ArticlePage
 from huimin.articles.services import publish_article
+from huimin.demo.letters import build_letter_demo
 from huimin.demo.policies import POLICIES_PER_SITE, build_policy_demo
 from huimin.sites import services as site_services
 from huimin.sites.enums import SITE_ROLES, Role
@@ -62,6 +63,7 @@ class DemoResult:
     credentials: list[Credential] = field(default_factory=list)
     articles_created: int = 0
     policy_pages_created: int = 0
+    letters_created: int = 0
 
 
 def load_spec() -> dict:
@@ -115,6 +117,7 @@ def build_demo(
     advance(len(SEEDS))
     result.policy_pages_created = build_policy_demo(spec, now, admin)
     advance(len(spec["sites"]) * (POLICIES_PER_SITE + POLICIES_PER_SITE // 2))
+    result.letters_created = build_letter_demo(now)
     return result
 
 

@@ -140,3 +140,22 @@ class LetterEvent(models.Model):
 
     def __str__(self):
         return f"{self.letter_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReplyTemplate(models.Model):
+    """常用答复口径: a reusable answer, for one unit or (no unit) for every unit."""
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name="所属单位", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField("名称", max_length=100)
+    text = models.TextField("答复口径", max_length=5000)
+
+    panels = [FieldPanel("unit"), FieldPanel("title"), FieldPanel("text")]
+
+    class Meta:
+        verbose_name = verbose_name_plural = "常用答复口径"
+        ordering = ["unit", "title"]
+
+    def __str__(self):
+        return self.title

@@ -30,6 +30,13 @@ class LetterStateError(ValidationError):
     """The action is not possible from the letter's current state."""
 
 
+class TooManyLetters(ValidationError):
+    """One mobile number sent too many letters through the public web channel in the last hour."""
+
+
+PER_PHONE_PER_HOUR = 5
+
+
 # --- who may act -------------------------------------------------------------------------------------
 
 
@@ -82,8 +89,20 @@ def _new_code() -> str:
 @transaction.atomic
 def submit_letter(data: LetterData, *, now: datetime | None = None) -> tuple[Letter, str]:
     """Receive a letter. Returns it with the query password, which is shown to the citizen once and kept
-    only as a hash. Error reports (找错) go to the site's administrators, who dispatch them."""
+    only as a hash. A letter with the `external_id` of one already received on the same channel is that
+    letter (returned with an empty password). Error reports (找错) go to the site's administrators, who
+    dispatch them."""
     now = now or timezone.now()
+    if data.channel == Channel.WEB:
+        recent = Letter.objects.filter(
+            contact_phone=data.contact_phone, channel=Channel.WEB, received_at__gte=now - timedelta(hours=1)
+        )
+        if recent.count() >= PER_PHONE_PER_HOUR:
+            raise TooManyLetters("同一手机号码一小时内留言过多，请稍后再试；紧急事项请拨打 12345。")
+    if data.external_id:
+        earlier = Letter.objects.filter(channel=data.channel, external_id=data.external_id).first()
+        if earlier is not None:
+            return earlier, ""  # the same letter sent again (a retry): never stored twice
     password = f"{secrets.randbelow(10**6):06d}"
     calendar = default_calendar()
     letter = Letter(
@@ -284,7 +303,7 @@ def reply(letter: Letter, text: str, *, actor, now=None) -> Letter:
     return _save(letter, "reply", actor, before, now)
 
 
-def _may_review(actor, letter) -> bool:
+def may_review(actor, letter) -> bool:
     return is_dispatcher(actor, letter) or is_unit_member(actor, letter, roles=(Role.UNIT_LEADER,))
 
 
@@ -292,7 +311,7 @@ def _may_review(actor, letter) -> bool:
 def send_back(letter: Letter, reason: str, *, actor, now=None) -> Letter:
     """Review: the answer is not good enough; the unit reworks it."""
     letter = _locked(letter)
-    _require(_may_review(actor, letter), "只有单位审核人或分办人员可以审核答复。")
+    _require(may_review(actor, letter), "只有单位审核人或分办人员可以审核答复。")
     before = _from(letter, State.REPLIED)
     now = now or timezone.now()
     letter.state = State.ACCEPTED
@@ -304,7 +323,7 @@ def approve(letter: Letter, *, actor, publish: bool, now=None) -> Letter:
     """Review: the answer stands. It is published only if the citizen allowed it and the reviewer agrees
     (nothing touching state secrets, privacy or trade secrets); otherwise the letter is closed."""
     letter = _locked(letter)
-    _require(_may_review(actor, letter), "只有单位审核人或分办人员可以审核答复。")
+    _require(may_review(actor, letter), "只有单位审核人或分办人员可以审核答复。")
     before = _from(letter, State.REPLIED)
     now = now or timezone.now()
     if publish and letter.may_publish:

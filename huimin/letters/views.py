@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
@@ -19,7 +16,6 @@ from .forms import LetterForm, QueryForm, RatingForm, SupplementForm
 from .models import Letter
 
 SESSION_KEY = "huimin_letters_open"
-PER_PHONE_PER_HOUR = 5
 PUBLIC_ACTIONS = {
     "submit": "收到留言",
     "dispatch": "已分办至承办单位",
@@ -52,12 +48,7 @@ def write(request):
         form = LetterForm(request.POST)
         if form.is_valid() and not form.cleaned_data["website"]:
             data = form.cleaned_data
-            recent = Letter.objects.filter(
-                contact_phone=data["contact_phone"], received_at__gte=timezone.now() - timedelta(hours=1)
-            ).count()
-            if recent >= PER_PHONE_PER_HOUR:
-                form.add_error(None, "同一手机号码一小时内留言过多，请稍后再试；紧急事项请拨打 12345。")
-            else:
+            try:
                 letter, password = services.submit_letter(
                     services.LetterData(
                         site=chrome["site"],
@@ -71,8 +62,10 @@ def write(request):
                         chosen_unit=data["chosen_unit"],
                     )
                 )
-                request.session.setdefault(SESSION_KEY, [])
-                request.session[SESSION_KEY] = [*request.session[SESSION_KEY], letter.pk][-20:]
+            except services.TooManyLetters as error:
+                form.add_error(None, error.messages[0])
+            else:
+                request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, []), letter.pk][-20:]
                 context = {**chrome, "letter": letter, "password": password}
                 return TemplateResponse(request, "letters/submitted.html", context)
         elif form.is_valid():

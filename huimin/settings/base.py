@@ -112,6 +112,10 @@ STORAGES = {
 }
 
 # Background work: Django's tasks API with the database backend, so no broker is needed.
+# Tokens of the intake channels that post letters through the API: channel=token pairs
+# (channels: app, mini_program, hotline, other). Without a token, a letter posted to the API counts as web.
+HUIMIN_LETTER_TOKENS = env.pairs("HUIMIN_LETTER_TOKENS")
+
 TASKS = {"default": {"BACKEND": env.str("HUIMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 WAGTAIL_SITE_NAME = "惠民政府网站集约化平台"

@@ -32,7 +32,7 @@ def _counts():
 def test_a_second_run_creates_nothing(demo):
     before = _counts()
     again = build_demo(port=8000, now=DEMO_NOW + timedelta(days=3))
-    assert again.articles_created == 0
+    assert again.articles_created == 0 and again.letters_created == 0
     assert _counts() == before
 
 
@@ -105,3 +105,14 @@ def test_the_command_refuses_a_production_database(demo):
         pytest.raises(CommandError, match="生产环境"),
     ):
         call_command("loaddemo")
+
+
+def test_the_demo_has_letters_in_every_state(demo):
+    from huimin.letters.deadlines import level
+    from huimin.letters.enums import Level, State
+    from huimin.letters.models import Letter
+
+    letters = list(Letter.objects.filter(external_id__startswith="DEMO-"))
+    assert {letter.state for letter in letters} == set(State.values)
+    levels = {level(letter, DEMO_NOW) for letter in letters}
+    assert {Level.NORMAL, Level.OVERDUE} <= levels

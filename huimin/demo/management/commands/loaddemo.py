@@ -45,7 +45,9 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_as_json(result))
             return
-        self.stdout.write(f"演示数据已就绪：新建文章 {result.articles_created} 篇。")
+        self.stdout.write(
+            f"演示数据已就绪：新建文章 {result.articles_created} 篇，演示留言 {result.letters_created} 条。"
+        )
         self.stdout.write("站点：")
         for name, url in result.sites:
             self.stdout.write(f"  {name:<12} {url}")
@@ -64,6 +66,7 @@ def _as_json(result) -> str:
             "password": result.password,
             "users": [c.__dict__ for c in result.credentials],
             "articles_created": result.articles_created,
+            "letters_created": result.letters_created,
         },
         ensure_ascii=False,
         indent=2,

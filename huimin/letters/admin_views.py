@@ -1,0 +1,206 @@
+"""The staff side in the admin: a unit's inbox, the dispatcher's board, and one letter with its actions.
+Every action calls the service of the same name; nobody sees a letter they have no part in (404)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from huimin.sites.models import OrgUnit
+from huimin.workdays.queries import schedule_for
+from huimin.workdays.working_time import working_time_between
+
+from . import queries, services
+from .deadlines import level
+from .enums import Level, State
+
+PAGE_SIZE = 50
+# action -> (states it starts from, who: "dispatcher", "unit" or "reviewer")
+ACTIONS = {
+    "dispatch": ((State.SUBMITTED, State.RETURNED), "dispatcher"),
+    "transfer": ((State.DISPATCHED, State.ACCEPTED), "dispatcher"),
+    "accept": ((State.DISPATCHED,), "unit"),
+    "return": ((State.DISPATCHED, State.ACCEPTED), "unit"),
+    "request_info": ((State.ACCEPTED,), "unit"),
+    "reply": ((State.ACCEPTED,), "unit"),
+    "extend": ((State.ACCEPTED, State.AWAITING_INFO), "dispatcher"),
+    "send_back": ((State.REPLIED,), "reviewer"),
+    "approve": ((State.REPLIED,), "reviewer"),
+    "invalid": ((State.SUBMITTED, State.RETURNED, State.DISPATCHED), "dispatcher"),
+    "duplicate": ((State.SUBMITTED, State.RETURNED, State.DISPATCHED), "dispatcher"),
+    "reopen": ((State.PUBLISHED, State.CLOSED), "dispatcher"),
+}
+
+
+def _may(user, letter, who: str) -> bool:
+    if who == "dispatcher":
+        return services.is_dispatcher(user, letter)
+    if who == "unit":
+        return services.is_unit_member(user, letter)
+    return services.may_review(user, letter)
+
+
+def available_actions(user, letter) -> list[str]:
+    return [
+        name for name, (states, who) in ACTIONS.items() if letter.state in states and _may(user, letter, who)
+    ]
+
+
+def _run(action: str, letter, data, user):
+    unit = _unit(data.get("unit"))
+    reason = data.get("reason", "")
+    if action in ("dispatch", "transfer") and unit is None:
+        raise ValidationError("请选择承办单位。")
+    calls = {
+        "dispatch": lambda: services.dispatch(letter, unit, actor=user, simple=data.get("simple") == "on"),
+        "transfer": lambda: services.transfer(letter, unit, reason, actor=user),
+        "accept": lambda: services.accept(letter, actor=user),
+        "return": lambda: services.return_letter(letter, reason, actor=user),
+        "request_info": lambda: services.request_info(letter, reason, actor=user),
+        "reply": lambda: services.reply(letter, data.get("text", ""), actor=user),
+        "extend": lambda: services.extend(letter, _number(data.get("working_days")), reason, actor=user),
+        "send_back": lambda: services.send_back(letter, reason, actor=user),
+        "approve": lambda: services.approve(letter, actor=user, publish=data.get("publish") == "on"),
+        "invalid": lambda: services.set_aside(letter, False, reason, actor=user),
+        "duplicate": lambda: services.set_aside(letter, True, reason, actor=user),
+        "reopen": lambda: services.reopen(letter, reason, actor=user),
+    }
+    return calls[action]()
+
+
+def _unit(value) -> OrgUnit | None:
+    value = str(value or "")
+    ok = value.isascii() and value.isdigit() and len(value) < 10
+    return OrgUnit.objects.filter(pk=int(value)).first() if ok else None
+
+
+def _number(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValidationError("请填写延期的工作日数。") from None
+
+
+def _messages_of(error: ValidationError) -> str:
+    return "；".join(error.messages)
+
+
+def _rows(letters, now):
+    schedules = {}
+    rows = []
+    for letter in letters:
+        schedule = schedules.setdefault(letter.calendar_id, schedule_for(letter.calendar))
+        left = None
+        if letter.due_at is not None and now < letter.due_at:
+            left = working_time_between(schedule, now, letter.due_at).total_seconds() / 3600
+        rows.append({"letter": letter, "level": Level(level(letter, now)), "hours_left": left})
+    return rows
+
+
+class _StaffView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "mail"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("wagtailadmin.access_admin"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class InboxView(_StaffView):
+    """Board for dispatchers, inbox for units (both when a person is both)."""
+
+    template_name = "letters/admin/list.html"
+    page_title = "留言办理"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, now = self.request.user, timezone.now()
+        is_dispatcher = user.is_superuser or bool(queries.dispatch_sites(user))
+        view = self.request.GET.get("view") or ("board" if is_dispatcher else "inbox")
+        if view == "board" and is_dispatcher:
+            letters = queries.board(user, now)
+        else:
+            view = "inbox"
+            letters = queries.inbox(user, self.request.GET.get("state", ""))
+        page = Paginator(letters, PAGE_SIZE).get_page(self.request.GET.get("p"))
+        context.update(
+            {
+                "view": view,
+                "is_dispatcher": is_dispatcher,
+                "rows": _rows(page.object_list, now),
+                "page": page,
+                "units": OrgUnit.objects.all(),
+                "states": State.choices,
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        """Bulk dispatch from the board."""
+        unit = _unit(request.POST.get("unit"))
+        ids = [int(i) for i in request.POST.getlist("letters") if i.isdigit()]
+        if unit is None or not ids:
+            messages.error(request, "请勾选留言并选择承办单位。")
+            return redirect(reverse("letters_inbox") + "?view=board")
+        done, refused = 0, []
+        for letter in queries.visible_letters(request.user).filter(pk__in=ids):
+            try:
+                services.dispatch(letter, unit, actor=request.user)
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                refused.append(
+                    f"{letter.query_code}：{error.messages[0] if hasattr(error, 'messages') else error}"
+                )
+        if done:
+            messages.success(request, f"已将 {done} 条留言分办至{unit.name}。")
+        for line in refused:
+            messages.error(request, line)
+        return redirect(reverse("letters_inbox") + "?view=board")
+
+
+class LetterView(_StaffView):
+    template_name = "letters/admin/letter.html"
+    page_title = "留言详情"
+
+    def letter(self):
+        found = queries.visible_letters(self.request.user).filter(pk=self.kwargs["pk"]).first()
+        if found is None:
+            raise Http404  # not "forbidden": another unit's letter must not even be confirmed to exist
+        return found
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        letter = kwargs.get("letter") or self.letter()
+        now = timezone.now()
+        context.update(
+            {
+                "letter": letter,
+                "row": _rows([letter], now)[0],
+                "events": letter.events.select_related("actor", "unit"),
+                "actions": available_actions(self.request.user, letter),
+                "units": OrgUnit.objects.all(),
+                "templates": queries.templates_for(letter),
+                "error": kwargs.get("error"),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        letter = self.letter()
+        action = request.POST.get("action", "")
+        if action not in ACTIONS:
+            raise Http404
+        try:
+            _run(action, letter, request.POST, request.user)
+        except (PermissionDenied, ValidationError) as error:
+            text = _messages_of(error) if isinstance(error, ValidationError) else str(error)
+            return self.render_to_response(self.get_context_data(letter=letter, error=text), status=400)
+        messages.success(request, "已办理。")
+        return redirect(reverse("letters_letter", args=[letter.pk]))

@@ -1,0 +1,130 @@
+"""`POST /api/v1/letters`: letters from the other channels (app, mini program, 12345 hotline).
+
+A channel authenticates with its token (`Authorization: Bearer …`, configured in HUIMIN_LETTER_TOKENS);
+without one, the letter counts as the public web channel, with its limits. `external_id` makes a retry
+safe: the same id on the same channel returns the letter already received instead of a second one.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+from wagtail.models import Site
+
+from huimin.core.api import ErrorOut
+from huimin.sites.models import OrgUnit
+
+from . import services
+from .enums import Channel, Kind
+
+router = Router(tags=["网民留言"])
+MOBILE = re.compile(r"\A1[3-9][0-9]{9}\Z")
+HOSTNAME = re.compile(r"\A[a-z0-9.-]{1,255}\Z")
+
+
+class LetterIn(Schema):
+    site: str = Field(description="受理网站的主机名，如 slj.localhost")
+    kind: str = Field(description="留言类型：consult、complaint、suggestion、help、other、error_report")
+    title: str = Field(max_length=100)
+    content: str = Field(max_length=5000)
+    contact_name: str = Field(max_length=50, description="留言人姓名（不公开）")
+    contact_phone: str = Field(max_length=20, description="手机号码（不公开）")
+    contact_email: str = Field("", max_length=254)
+    may_publish: bool = False
+    unit: int | None = Field(None, description="留言对象（组织机构编号），可不填")
+    external_id: str = Field("", max_length=64, description="本渠道的留言编号；重复提交同一编号不会重复受理")
+
+
+class LetterReceived(Schema):
+    id: int
+    query_code: str
+    query_password: str | None = Field(description="查询密码，只在首次受理时返回；重复提交时为 null")
+    duplicate: bool = Field(description="是否为已受理留言的重复提交")
+    channel: str
+    state: str
+    received_at: datetime
+    reply_due: datetime | None
+
+
+def _channel(request: HttpRequest) -> str:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return Channel.WEB
+    token = header.removeprefix("Bearer ").strip()
+    for channel, expected in settings.HUIMIN_LETTER_TOKENS.items():
+        if channel in Channel.values and hmac.compare_digest(token.encode(), expected.encode()):
+            return channel
+    raise HttpError(401, "渠道令牌无效。")
+
+
+def _problem(message: str):
+    raise HttpError(400, message)
+
+
+@router.post(
+    "",
+    response={201: LetterReceived, 200: LetterReceived, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
+    url_name="letter_create",
+    summary="受理留言",
+    description=(
+        "其他渠道（移动应用、小程序、12345 热线）提交网民留言。"
+        "带渠道令牌时记为该渠道；不带时按网站渠道受理并限制频率。"
+    ),
+)
+def create_letter(request: HttpRequest, payload: LetterIn):
+    channel = _channel(request)
+    hostname = payload.site.strip().lower()
+    site = Site.objects.filter(hostname=hostname).first() if HOSTNAME.match(hostname) else None
+    if site is None:
+        _problem("受理网站不存在，请填写网站群中一个站点的主机名。")
+    if payload.kind not in Kind.values:
+        _problem("留言类型不正确。")
+    if not MOBILE.match(payload.contact_phone.strip()):
+        _problem("请填写 11 位手机号码。")
+    for name, label in (("title", "标题"), ("content", "内容"), ("contact_name", "姓名")):
+        if not getattr(payload, name).strip():
+            _problem(f"请填写{label}。")
+    unit = None
+    if payload.unit is not None:
+        unit = OrgUnit.objects.filter(pk=payload.unit).first() if 0 < payload.unit < 2**31 else None
+        if unit is None:
+            _problem("留言对象不存在。")
+    data = services.LetterData(
+        site=site,
+        kind=payload.kind,
+        title=payload.title.strip(),
+        content=payload.content.strip(),
+        contact_name=payload.contact_name.strip(),
+        contact_phone=payload.contact_phone.strip(),
+        contact_email=payload.contact_email.strip(),
+        may_publish=payload.may_publish,
+        chosen_unit=unit,
+        channel=channel,
+        external_id=payload.external_id.strip(),
+    )
+    try:
+        letter, password = services.submit_letter(data)
+    except services.TooManyLetters as error:
+        raise HttpError(429, error.messages[0]) from None
+    except ValidationError as error:
+        raise HttpError(400, "；".join(error.messages)) from None
+    body = {
+        "id": letter.pk,
+        "query_code": letter.query_code,
+        "query_password": password or None,
+        "duplicate": not password,
+        "channel": letter.channel,
+        "state": letter.state,
+        "received_at": timezone.localtime(letter.received_at),
+        "reply_due": timezone.localtime(letter.reply_due) if letter.reply_due else None,
+    }
+    return Status(200 if not password else 201, body)

@@ -1,0 +1,96 @@
+"""POST /api/v1/letters: other channels hand in letters; retries never store a letter twice; bad input
+gets a Chinese 400."""
+
+import json
+
+import pytest
+from django.test import override_settings
+
+from huimin.letters.models import Letter
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/letters"
+HOST = {"HTTP_HOST": "127.0.0.1:8000"}
+GOOD = {
+    "site": "slj.localhost",
+    "kind": "complaint",
+    "title": "河道垃圾",
+    "content": "请清理。",
+    "contact_name": "王五",
+    "contact_phone": "13600000000",
+    "may_publish": True,
+}
+TOKENS = {"hotline": "hotline-secret", "app": "app-secret"}
+
+
+@pytest.fixture(autouse=True)
+def group(demo):
+    return demo
+
+
+def post(client, body, token=None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return client.post(URL, json.dumps(body), content_type="application/json", **HOST, **headers)
+
+
+@override_settings(HUIMIN_LETTER_TOKENS=TOKENS)
+def test_a_channel_with_its_token_hands_in_a_letter(client):
+    response = post(client, {**GOOD, "external_id": "12345-0001"}, token="hotline-secret")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["channel"] == "hotline" and body["state"] == "submitted" and len(body["query_password"]) == 6
+    letter = Letter.objects.get(pk=body["id"])
+    assert letter.channel == "hotline" and letter.site.hostname == "slj.localhost"
+
+
+@override_settings(HUIMIN_LETTER_TOKENS=TOKENS)
+def test_a_retry_with_the_same_external_id_is_the_same_letter(client):
+    first = post(client, {**GOOD, "external_id": "APP-77"}, token="app-secret").json()
+    again = post(client, {**GOOD, "external_id": "APP-77"}, token="app-secret")
+    assert again.status_code == 200
+    assert (
+        again.json()["id"] == first["id"]
+        and again.json()["duplicate"]
+        and again.json()["query_password"] is None
+    )
+    assert Letter.objects.filter(external_id="APP-77").count() == 1
+
+
+@override_settings(HUIMIN_LETTER_TOKENS=TOKENS)
+def test_a_wrong_token_is_refused(client):
+    response = post(client, GOOD, token="guess")
+    assert response.status_code == 401 and response.json()["detail"] == "渠道令牌无效。"
+    assert not Letter.objects.filter(contact_phone="13600000000").exists()
+
+
+def test_without_a_token_it_counts_as_the_web_channel_with_its_limit(client):
+    codes = [post(client, GOOD).status_code for _ in range(6)]
+    assert codes == [201] * 5 + [429]
+    assert Letter.objects.filter(contact_phone="13600000000", channel="web").count() == 5
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"site": "nowhere.example"},
+        {"site": "' OR 1=1 --"},
+        {"kind": "<script>"},
+        {"contact_phone": "110"},
+        {"title": "   "},
+        {"unit": 99999999},
+        {"unit": -1},
+        {"title": "长" * 101},
+        {"content": None},
+    ],
+)
+def test_bad_input_is_refused_in_chinese_and_nothing_stored(client, changes):
+    before = Letter.objects.count()
+    response = post(client, {**GOOD, **changes})
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert Letter.objects.count() == before
+
+
+def test_markup_is_kept_as_text(client):
+    body = post(client, {**GOOD, "title": "<script>alert(1)</script>"}).json()
+    assert Letter.objects.get(pk=body["id"]).title == "<script>alert(1)</script>"
