@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import F, Q, QuerySet
 
 from huimin.sites.enums import Role
 from huimin.sites.models import Membership
+from huimin.workdays.queries import schedule_for
+from huimin.workdays.working_time import SHANGHAI, working_time_between
 
 from .deadlines import WAITING_STATES
 from .enums import Rating, State
@@ -69,3 +72,84 @@ def board(user, now: datetime) -> QuerySet[Letter]:
 
 def templates_for(letter: Letter) -> QuerySet[ReplyTemplate]:
     return ReplyTemplate.objects.filter(Q(unit__isnull=True) | Q(unit_id=letter.unit_id))
+
+
+# --- public disclosure and statistics -----------------------------------------------------------------
+
+
+def published(site, unit_id: int | None = None) -> QuerySet[Letter]:
+    """A site's published letters (答复 given, reviewed, allowed by the citizen), newest answers first."""
+    letters = Letter.objects.filter(site=site, state=State.PUBLISHED, replied_at__isnull=False)
+    if unit_id is not None:
+        letters = letters.filter(reply_unit_id=unit_id)
+    return letters.select_related("reply_unit").order_by("-published_at", "-pk")
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    year: int
+    month: int
+    received: int
+    answered: int
+    on_time: int
+    average_hours: float | None
+    rated: int
+    satisfied: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.answered if self.answered else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        return self.satisfied / self.rated if self.rated else None
+
+
+def monthly_figures(site, unit_id: int | None, year: int, month: int) -> MonthFigures:
+    """Letters received on a site (and answered by a unit) in one month: how many were answered, on time,
+    in how many working hours on average, and how satisfied the writers were (满意 + 基本满意 of those
+    who rated)."""
+    start = datetime(year, month, 1, tzinfo=SHANGHAI)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=SHANGHAI)
+    letters = Letter.objects.filter(site=site, received_at__gte=start, received_at__lt=end).exclude(
+        state__in=(State.INVALID, State.DUPLICATE)
+    )
+    if unit_id is not None:
+        letters = letters.filter(unit_id=unit_id)
+    received = answered = on_time = rated = satisfied = 0
+    hours = []
+    schedules = {}
+    for letter in letters.select_related("calendar"):
+        received += 1
+        if letter.replied_at is None:
+            continue
+        answered += 1
+        if letter.reply_due is None or letter.replied_at <= letter.reply_due:
+            on_time += 1
+        schedule = schedules.setdefault(letter.calendar_id, schedule_for(letter.calendar))
+        spent = working_time_between(schedule, letter.received_at, letter.replied_at) - letter.paused
+        hours.append(max(spent.total_seconds(), 0) / 3600)
+        if letter.rating:
+            rated += 1
+            satisfied += letter.rating in (Rating.SATISFIED, Rating.BASICALLY)
+    average = round(sum(hours) / len(hours), 1) if hours else None
+    return MonthFigures(year, month, received, answered, on_time, average, rated, satisfied)
+
+
+def months_with_letters(site, now: datetime) -> list[tuple[int, int]]:
+    """Every month from the site's first letter to now, newest first."""
+    first = (
+        Letter.objects.filter(site=site).order_by("received_at").values_list("received_at", flat=True).first()
+    )
+    if first is None:
+        return []
+    first, now = first.astimezone(SHANGHAI), now.astimezone(SHANGHAI)
+    months, year, month = [], now.year, now.month
+    while (year, month) >= (first.year, first.month):
+        months.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months

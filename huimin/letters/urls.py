@@ -1,8 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import disclosure, views
 
 urlpatterns = [
     path("", views.write, name="letter_write"),
     path("chaxun/", views.follow, name="letter_follow"),
+    path("gongkai/", disclosure.published_letters, name="letter_published"),
+    path("tongji/", disclosure.statistics, name="letter_statistics"),
 ]

@@ -24,6 +24,8 @@ PAGES = [
     ("127.0.0.1", "/gongju/deadline/?start=2022-09-30+16:00&amount=1&unit=days", "tool"),
     ("slj.localhost", "/hudong/liuyan/", "tool"),
     ("127.0.0.1", "/hudong/liuyan/chaxun/", "tool"),
+    ("slj.localhost", "/hudong/liuyan/gongkai/", "tool"),
+    ("slj.localhost", "/hudong/liuyan/tongji/", "tool"),
 ]
 EXPECTED_TAGS = {
     "home": SITE_TAGS + COLUMN_TAGS,
