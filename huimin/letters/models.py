@@ -99,6 +99,7 @@ class Letter(models.Model):
     warn_at = models.DateTimeField("临期时间", null=True, blank=True, db_index=True)
     due_at = models.DateTimeField("当前环节截止", null=True, blank=True, db_index=True)
     serious_at = models.DateTimeField("严重超期时间", null=True, blank=True)
+    reminded_for = models.DateTimeField("已提醒的截止时间", null=True, blank=True)
 
     reply = models.TextField("答复内容", blank=True, max_length=10000)
     reply_unit = models.ForeignKey(

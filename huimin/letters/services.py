@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from huimin.sites.enums import Role
@@ -17,7 +17,7 @@ from huimin.sites.models import Membership, OrgUnit
 from huimin.workdays.queries import default_calendar, descendants, schedule_for
 from huimin.workdays.working_time import working_time_between
 
-from . import deadlines
+from . import deadlines, notify
 from .enums import OPEN_STATES, Channel, Kind, Rating, State
 from .models import Letter, LetterEvent
 
@@ -198,7 +198,9 @@ def dispatch(letter: Letter, unit: OrgUnit, *, actor, simple: bool | None = None
             schedule_for(letter.calendar), deadlines.rule_for(letter.kind), letter.is_simple
         )
     letter.unit, letter.state, letter.dispatched_at, letter.reason = unit, State.DISPATCHED, now, ""
-    return _save(letter, "dispatch", actor, before, now, note=f"分办至{unit.name}")
+    _save(letter, "dispatch", actor, before, now, note=f"分办至{unit.name}")
+    notify.dispatched(letter)
+    return letter
 
 
 @transaction.atomic
@@ -210,7 +212,7 @@ def transfer(letter: Letter, unit: OrgUnit, reason: str, *, actor, now=None) -> 
     now = now or timezone.now()
     previous = letter.unit
     letter.unit, letter.state, letter.dispatched_at, letter.accepted_at = unit, State.DISPATCHED, now, None
-    return _save(
+    _save(
         letter,
         "transfer",
         actor,
@@ -218,6 +220,8 @@ def transfer(letter: Letter, unit: OrgUnit, reason: str, *, actor, now=None) -> 
         now,
         note=f"由{previous}转办至{unit.name}：{_reason(reason, '转办理由')}",
     )
+    notify.dispatched(letter)
+    return letter
 
 
 @transaction.atomic
@@ -331,7 +335,9 @@ def approve(letter: Letter, *, actor, publish: bool, now=None) -> Letter:
     else:
         letter.state = State.CLOSED
     letter.closed_at = now
-    return _save(letter, "approve", actor, before, now)
+    _save(letter, "approve", actor, before, now)
+    notify.answered(letter)
+    return letter
 
 
 @transaction.atomic
@@ -394,3 +400,29 @@ def recompute_for_calendar(sender=None, calendar=None, years=(), **kwargs) -> in
                 letter.save(update_fields=DEADLINE_FIELDS)
                 count += 1
     return count
+
+
+# --- reminders ---------------------------------------------------------------------------------------
+
+
+def send_reminders(*, now=None, batch: int = 500) -> int:
+    """Remind units of letters past 80 % of their current time limit, once per deadline. Claims rows with
+    SKIP LOCKED, so several workers running it at once never remind twice. Returns how many reminded."""
+    now = now or timezone.now()
+    count = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                Letter.objects.select_for_update(skip_locked=True)
+                .filter(state__in=deadlines.WAITING_STATES, unit__isnull=False, warn_at__lte=now)
+                .exclude(reminded_for=models.F("due_at"))
+                .order_by("due_at")[:batch]
+            )
+            for letter in due:
+                notify.deadline_near(letter)
+                letter.reminded_for = letter.due_at
+                letter.save(update_fields=["reminded_for"])
+                _event(letter, "remind", None, letter.state, now, actor_label="系统", note="临期提醒")
+            count += len(due)
+        if len(due) < batch:
+            return count

@@ -119,7 +119,9 @@ def follow(request):
         **chrome,
         "form": form,
         "letter": letter,
-        "steps": [(e, PUBLIC_ACTIONS.get(e.action, e.action)) for e in letter.events.all()] if letter else [],
+        "steps": [(e, PUBLIC_ACTIONS[e.action]) for e in letter.events.all() if e.action in PUBLIC_ACTIONS]
+        if letter
+        else [],
         "supplement_form": supplement_form if letter and letter.state == State.AWAITING_INFO else None,
         "rating_form": rating_form
         if letter and letter.state in (State.PUBLISHED, State.CLOSED) and not letter.rating

@@ -115,6 +115,8 @@ STORAGES = {
 # Tokens of the intake channels that post letters through the API: channel=token pairs
 # (channels: app, mini_program, hotline, other). Without a token, a letter posted to the API counts as web.
 HUIMIN_LETTER_TOKENS = env.pairs("HUIMIN_LETTER_TOKENS")
+# Where notices about letters go out (each a class with send(notice)); e-mail by default.
+HUIMIN_LETTER_NOTIFIERS = env.list("HUIMIN_LETTER_NOTIFIERS", ["huimin.letters.notify.EmailChannel"])
 
 TASKS = {"default": {"BACKEND": env.str("HUIMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
