@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -23,8 +24,9 @@ from wagtail.models import Site
 from huimin.core.api import ErrorOut
 from huimin.sites.models import OrgUnit
 
-from . import services
+from . import dispatch_link, services
 from .enums import Channel, Kind
+from .models import InboundEvent, Letter
 
 router = Router(tags=["网民留言"])
 MOBILE = re.compile(r"\A1[3-9][0-9]{9}\Z")
@@ -128,3 +130,66 @@ def create_letter(request: HttpRequest, payload: LetterIn):
         "reply_due": timezone.localtime(letter.reply_due) if letter.reply_due else None,
     }
     return Status(200 if not password else 201, body)
+
+
+class PlatformEventIn(Schema):
+    event_id: str = Field(max_length=64, description="平台的事件编号；重复回调同一编号不会重复处理")
+    event: str = Field(description="dispatched（已分办）、accepted（已签收）、replied（已答复）")
+    unit: str = Field("", max_length=100, description="承办单位名称（dispatched 时必填）")
+    reply: str = Field("", max_length=10000, description="答复内容（replied 时必填）")
+
+
+class PlatformEventOut(Schema):
+    id: int
+    state: str
+    duplicate: bool
+
+
+@router.post(
+    "/{id}/events",
+    response={200: PlatformEventOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    url_name="letter_platform_event",
+    summary="市域治理平台回调",
+    description=(
+        "事件分拨平台报告留言的分办、签收和答复。请求须带 X-Huimin-Timestamp 和 X-Huimin-Signature 签名。"
+    ),
+)
+def platform_event(request: HttpRequest, id: int, payload: PlatformEventIn):
+    timestamp = request.headers.get("X-Huimin-Timestamp", "")
+    if not dispatch_link.verify(timestamp, request.headers.get("X-Huimin-Signature", ""), request.body):
+        raise HttpError(401, "签名无效或已过期。")
+    letter = Letter.objects.filter(pk=id).first() if 0 < id < 2**31 else None
+    if letter is None:
+        raise HttpError(404, "留言不存在。")
+    if InboundEvent.objects.filter(event_id=payload.event_id).exists():
+        return {"id": letter.pk, "state": letter.state, "duplicate": True}
+    try:
+        with transaction.atomic():
+            InboundEvent.objects.create(
+                event_id=payload.event_id, letter=letter, kind=payload.event[:20], received_at=timezone.now()
+            )
+            _apply(letter, payload)
+    except IntegrityError:  # the same event arriving twice at once
+        letter.refresh_from_db()
+        return {"id": letter.pk, "state": letter.state, "duplicate": True}
+    except services.LetterStateError as error:
+        raise HttpError(409, error.messages[0]) from None
+    except ValidationError as error:
+        raise HttpError(400, "；".join(error.messages)) from None
+    letter.refresh_from_db()
+    return {"id": letter.pk, "state": letter.state, "duplicate": False}
+
+
+def _apply(letter, payload: PlatformEventIn) -> None:
+    actor = services.PLATFORM
+    if payload.event == "dispatched":
+        unit = OrgUnit.objects.filter(name=payload.unit.strip()).first()
+        if unit is None:
+            raise ValidationError("承办单位不存在，请使用网站群中组织机构的全称。")
+        services.dispatch(letter, unit, actor=actor)
+    elif payload.event == "accepted":
+        services.accept(letter, actor=actor)
+    elif payload.event == "replied":
+        services.reply(letter, payload.reply, actor=actor)
+    else:
+        raise ValidationError("事件类型不正确。")

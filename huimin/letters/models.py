@@ -160,3 +160,40 @@ class ReplyTemplate(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class OutboxMessage(models.Model):
+    """A letter to be pushed to the city's event-dispatch platform. Written in the same transaction as the
+    letter, so nothing accepted is lost; delivered with retries and backoff; each message carries its own
+    idempotency key, so a retry after an unclear failure is never a second event at the peer."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="outbox")
+    idempotency_key = models.CharField("幂等键", max_length=64, unique=True)
+    payload = models.JSONField("内容")
+    created_at = models.DateTimeField("创建时间")
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", db_index=True)
+    last_error = models.CharField("最近错误", max_length=500, blank=True)
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "推送队列"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.idempotency_key} {'已送达' if self.delivered_at else '待送达'}"
+
+
+class InboundEvent(models.Model):
+    """An event the dispatch platform reported, kept by its id so a repeated callback changes nothing."""
+
+    event_id = models.CharField("事件编号", max_length=64, unique=True)
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("事件", max_length=20)
+    received_at = models.DateTimeField("收到时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "平台回调事件"
+
+    def __str__(self):
+        return f"{self.event_id} {self.kind}"

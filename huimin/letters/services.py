@@ -17,7 +17,7 @@ from huimin.sites.models import Membership, OrgUnit
 from huimin.workdays.queries import default_calendar, descendants, schedule_for
 from huimin.workdays.working_time import working_time_between
 
-from . import deadlines, notify
+from . import deadlines, dispatch_link, notify
 from .enums import OPEN_STATES, Channel, Kind, Rating, State
 from .models import Letter, LetterEvent
 
@@ -40,8 +40,22 @@ PER_PHONE_PER_HOUR = 5
 # --- who may act -------------------------------------------------------------------------------------
 
 
+class PlatformActor:
+    """The city's event-dispatch platform acting through its signed callbacks (no user account)."""
+
+    is_authenticated = False
+    is_superuser = False
+    label = "市域治理平台"
+
+
+PLATFORM = PlatformActor()
+
+
 def is_dispatcher(user, letter: Letter) -> bool:
-    """Platform administrators dispatch for the whole group; a site's administrators for their site."""
+    """Platform administrators dispatch for the whole group; a site's administrators for their site; the
+    dispatch platform (through its signed callbacks) for all."""
+    if user is PLATFORM:
+        return True
     if user is None or not user.is_authenticated:
         return False
     return (
@@ -51,6 +65,8 @@ def is_dispatcher(user, letter: Letter) -> bool:
 
 
 def is_unit_member(user, letter: Letter, roles=UNIT_ROLES) -> bool:
+    if user is PLATFORM:
+        return letter.unit_id is not None
     if user is None or not user.is_authenticated or letter.unit_id is None:
         return False
     return Membership.objects.filter(user=user, org_unit_id=letter.unit_id, role__in=roles).exists()
@@ -131,6 +147,7 @@ def submit_letter(data: LetterData, *, now: datetime | None = None) -> tuple[Let
     _event(
         letter, "submit", None, "", now, actor_label="留言人", note=f"来源：{letter.get_channel_display()}"
     )
+    dispatch_link.enqueue(letter)
     return letter, password
 
 
@@ -157,11 +174,14 @@ def _from(letter: Letter, *states) -> str:
 
 
 def _event(letter, action, actor, from_state, now, *, actor_label="", note="", unit=None) -> LetterEvent:
-    label = actor_label or (actor.get_full_name() or actor.get_username() if actor else "系统")
+    if actor is PLATFORM:
+        label = PLATFORM.label
+    else:
+        label = actor_label or (actor.get_full_name() or actor.get_username() if actor else "系统")
     return LetterEvent.objects.create(
         letter=letter,
         at=now,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor if actor is not None and actor is not PLATFORM and actor.is_authenticated else None,
         actor_label=label[:100],
         action=action,
         from_state=from_state,

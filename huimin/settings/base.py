@@ -116,6 +116,11 @@ STORAGES = {
 # (channels: app, mini_program, hotline, other). Without a token, a letter posted to the API counts as web.
 HUIMIN_LETTER_TOKENS = env.pairs("HUIMIN_LETTER_TOKENS")
 # Where notices about letters go out (each a class with send(notice)); e-mail by default.
+# The city's event-dispatch platform (市域治理"一张网"): when a URL is set, every new letter is pushed to it,
+# signed with the secret, and the platform reports back to /api/v1/letters/{id}/events signed the same way.
+HUIMIN_DISPATCH_URL = env.str("HUIMIN_DISPATCH_URL", "")
+HUIMIN_DISPATCH_SECRET = env.str("HUIMIN_DISPATCH_SECRET", "")
+HUIMIN_DISPATCH_TIMEOUT = env.int("HUIMIN_DISPATCH_TIMEOUT", 10, minimum=1)
 HUIMIN_LETTER_NOTIFIERS = env.list("HUIMIN_LETTER_NOTIFIERS", ["huimin.letters.notify.EmailChannel"])
 
 TASKS = {"default": {"BACKEND": env.str("HUIMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
