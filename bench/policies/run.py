@@ -20,127 +20,36 @@ import json
 import os
 import platform
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-from report import TARGET_MS, markdown, markdown_breakdown, markdown_detail  # the sibling module
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import common
+from report import TARGET_MS, markdown, markdown_breakdown, markdown_detail
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 RESULTS = HERE / "results.json"
 HOST = "127.0.0.1:8000"
 LIBRARY_URL = "/zcwjk/"
-PG_VERSION = "15"
-PG_CLUSTER = "huimin_bench"
-PG_DATABASE = "huimin_bench"
-PG_ROLE = "huimin_bench"
+PG_VERSION, PG_CLUSTER = common.PG_VERSION, common.PG_CLUSTER
 
 
 # --------------------------------------------------------------------------------------------- parent
 
 
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _free_port(start: int) -> int:
-    for port in range(start, start + 100):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port from {start}")
-
-
-def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(command, check=True, **kwargs)  # noqa: S603 - fixed argument lists
-    except subprocess.CalledProcessError as exc:
-        output = exc.stderr or exc.stdout or ""
-        if isinstance(output, bytes):
-            output = output.decode(errors="replace")
-        _log(f"failed: {' '.join(command)}\n{output[-3000:]}")
-        raise
-
-
-@contextlib.contextmanager
-def _sqlite_database(tmp: Path):
-    yield f"sqlite:///{tmp / 'bench.sqlite3'}"
-
-
-@contextlib.contextmanager
-def _server_database(url: str, keep: bool):
-    """A fresh `huimin_bench` database on the server DATABASE_URL points at."""
-    import psycopg
-
-    parts = urlsplit(url)
-    params = {
-        "host": parts.hostname or "127.0.0.1",
-        "port": parts.port or 5432,
-        "user": parts.username,
-        "password": parts.password,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}"')
-        conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-    try:
-        yield parts._replace(path=f"/{PG_DATABASE}").geturl()
-    finally:
-        if not keep:
-            with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-
-
-@contextlib.contextmanager
-def _throwaway_cluster(port: int, keep: bool):
-    """A PostgreSQL cluster of its own (Debian's pg_createcluster), dropped afterwards."""
-    if shutil.which("pg_createcluster") is None:
-        raise SystemExit(
-            "pg_createcluster not found: install postgresql-common or set DATABASE_URL=postgres://…"
-        )
-    if os.geteuid() != 0:
-        raise SystemExit("creating a throwaway cluster needs root; or set DATABASE_URL=postgres://… instead")
-    existing = _run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout
-    if any(line.split()[:2] == [PG_VERSION, PG_CLUSTER] for line in existing.splitlines()):
-        _log(f"dropping a leftover cluster {PG_VERSION}/{PG_CLUSTER}")
-        _run(["pg_dropcluster", "--stop", PG_VERSION, PG_CLUSTER])
-    port = _free_port(port)
-    password = secrets.token_hex(16)
-    _run(["pg_createcluster", "--port", str(port), "--start", PG_VERSION, PG_CLUSTER], capture_output=True)
-    try:
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-        _run(
-            [
-                *as_postgres,
-                "psql",
-                "-q",
-                "-p",
-                str(port),
-                "-c",
-                f"CREATE ROLE {PG_ROLE} LOGIN PASSWORD '{password}'",
-            ],
-            capture_output=True,
-        )
-        _run([*as_postgres, "createdb", "-p", str(port), "-O", PG_ROLE, PG_DATABASE], capture_output=True)
-        yield f"postgres://{PG_ROLE}:{password}@127.0.0.1:{port}/{PG_DATABASE}"
-    finally:
-        if keep:
-            _log(
-                f"kept cluster {PG_VERSION}/{PG_CLUSTER}: DATABASE_URL=postgres://{PG_ROLE}:{password}"
-                f"@127.0.0.1:{port}/{PG_DATABASE}; to drop: pg_dropcluster --stop {PG_VERSION} {PG_CLUSTER}"
-            )
-        else:
-            subprocess.run(["pg_dropcluster", "--stop", PG_VERSION, PG_CLUSTER], check=False)  # noqa: S603, S607
+_log, _free_port, _run = common.log, common.free_port, common.run
+_sqlite_database, _server_database, _throwaway_cluster = (
+    common.sqlite_database,
+    common.server_database,
+    common.throwaway_cluster,
+)
 
 
 def _bench_engine(engine: str, args) -> dict:

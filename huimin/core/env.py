@@ -108,7 +108,7 @@ def parse_database_url(url: str, name: str = "DATABASE_URL") -> dict[str, Any]:
         # WAL lets readers and a writer work at once (web processes beside a task worker);
         # IMMEDIATE transactions take the write lock up front instead of failing on upgrade.
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
             "transaction_mode": "IMMEDIATE",
         }
     return config

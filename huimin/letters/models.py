@@ -115,6 +115,13 @@ class Letter(models.Model):
         verbose_name = verbose_name_plural = "网民留言"
         ordering = ["-received_at", "-pk"]
         indexes = [models.Index(fields=["state", "reply_due"]), models.Index(fields=["unit", "state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="one_letter_per_channel_external_id",
+            )
+        ]
 
     def __str__(self):
         return f"{self.query_code} {self.title}"

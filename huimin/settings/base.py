@@ -112,6 +112,15 @@ STORAGES = {
 }
 
 # Background work: Django's tasks API with the database backend, so no broker is needed.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "huimin.letters.hashers.QueryPasswordHasher",  # only for letters' query passwords
+]
+
 # Tokens of the intake channels that post letters through the API: channel=token pairs
 # (channels: app, mini_program, hotline, other). Without a token, a letter posted to the API counts as web.
 HUIMIN_LETTER_TOKENS = env.pairs("HUIMIN_LETTER_TOKENS")

@@ -94,3 +94,13 @@ def test_bad_input_is_refused_in_chinese_and_nothing_stored(client, changes):
 def test_markup_is_kept_as_text(client):
     body = post(client, {**GOOD, "title": "<script>alert(1)</script>"}).json()
     assert Letter.objects.get(pk=body["id"]).title == "<script>alert(1)</script>"
+
+
+def test_the_database_itself_refuses_a_second_letter_with_one_channel_id(client):
+    from django.db import IntegrityError, transaction
+
+    first = Letter.objects.get(pk=post(client, {**GOOD, "external_id": "ONCE-1"}).json()["id"])
+    twin = Letter.objects.get(pk=first.pk)
+    twin.pk, twin.query_code = None, "TWINCODE01"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()

@@ -50,6 +50,7 @@ def test_a_letter_written_on_the_site_is_received_with_a_query_code(client):
     assert letter.channel == "web" and letter.may_publish
     assert services.check_query(code, password) == letter
     assert password not in letter.query_password  # kept only as a hash
+    assert letter.query_password.startswith("huimin_query_pbkdf2$20000$")
 
 
 def test_markup_is_stored_as_text_and_shown_escaped(client):
