@@ -96,9 +96,11 @@ def _rows(letters, now):
     schedules = {}
     rows = []
     for letter in letters:
-        schedule = schedules.setdefault(letter.calendar_id, schedule_for(letter.calendar))
         left = None
         if letter.due_at is not None and now < letter.due_at:
+            if letter.calendar_id not in schedules:
+                schedules[letter.calendar_id] = schedule_for(letter.calendar)
+            schedule = schedules[letter.calendar_id]
             left = working_time_between(schedule, now, letter.due_at).total_seconds() / 3600
         rows.append({"letter": letter, "level": Level(level(letter, now)), "hours_left": left})
     return rows

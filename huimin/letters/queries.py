@@ -50,7 +50,9 @@ def inbox(user, state: str = "") -> QuerySet[Letter]:
         if state in State.values
         else letters.filter(state__in=(State.DISPATCHED, State.ACCEPTED, State.AWAITING_INFO, State.REPLIED))
     )
-    return letters.select_related("unit", "site").order_by(F("due_at").asc(nulls_last=True), "received_at")
+    return letters.select_related("unit", "site", "calendar").order_by(
+        F("due_at").asc(nulls_last=True), "received_at"
+    )
 
 
 def board(user, now: datetime) -> QuerySet[Letter]:
@@ -65,7 +67,7 @@ def board(user, now: datetime) -> QuerySet[Letter]:
             | Q(state__in=WAITING_STATES, warn_at__lte=now)
             | Q(state__in=(State.PUBLISHED, State.CLOSED), rating=Rating.UNSATISFIED)
         )
-        .select_related("unit", "site")
+        .select_related("unit", "site", "calendar")
         .order_by(F("due_at").asc(nulls_last=True), "received_at")
     )
 
