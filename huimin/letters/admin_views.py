@@ -54,7 +54,7 @@ def available_actions(user, letter) -> list[str]:
 
 
 def _run(action: str, letter, data, user):
-    unit = _unit(data.get("unit"))
+    unit = queries.unit_from(data.get("unit"))
     reason = data.get("reason", "")
     if action in ("dispatch", "transfer") and unit is None:
         raise ValidationError("请选择承办单位。")
@@ -73,12 +73,6 @@ def _run(action: str, letter, data, user):
         "reopen": lambda: services.reopen(letter, reason, actor=user),
     }
     return calls[action]()
-
-
-def _unit(value) -> OrgUnit | None:
-    value = str(value or "")
-    ok = value.isascii() and value.isdigit() and len(value) < 10
-    return OrgUnit.objects.filter(pk=int(value)).first() if ok else None
 
 
 def _number(value) -> float:
@@ -146,7 +140,7 @@ class InboxView(_StaffView):
 
     def post(self, request, *args, **kwargs):
         """Bulk dispatch from the board."""
-        unit = _unit(request.POST.get("unit"))
+        unit = queries.unit_from(request.POST.get("unit"))
         ids = [int(i) for i in request.POST.getlist("letters") if i.isdigit()]
         if unit is None or not ids:
             messages.error(request, "请勾选留言并选择承办单位。")

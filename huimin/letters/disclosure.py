@@ -11,8 +11,6 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from huimin.sites.models import OrgUnit
-
 from . import queries
 from .masking import mask
 from .views import _chrome
@@ -31,15 +29,9 @@ COLUMNS = [
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _unit(request) -> OrgUnit | None:
-    value = request.GET.get("unit", "")
-    ok = value.isascii() and value.isdigit() and len(value) < 10
-    return OrgUnit.objects.filter(pk=int(value)).first() if ok else None
-
-
 def published_letters(request):
     chrome = _chrome(request)
-    unit = _unit(request)
+    unit = queries.unit_from(request.GET.get("unit"))
     letters = queries.published(chrome["site"], unit.pk if unit else None) if chrome["site"] else []
     page = Paginator(letters, PAGE_SIZE).get_page(request.GET.get("page"))
     entries = [
@@ -82,7 +74,7 @@ def _cell(value):
 
 def statistics(request):
     chrome = _chrome(request)
-    unit = _unit(request)
+    unit = queries.unit_from(request.GET.get("unit"))
     site = chrome["site"]
     months = queries.months_with_letters(site, timezone.now()) if site else []
     figures = [queries.monthly_figures(site, unit.pk if unit else None, y, m) for y, m in months[:24]]

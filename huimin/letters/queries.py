@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db.models import F, Q, QuerySet
 
 from huimin.sites.enums import Role
-from huimin.sites.models import Membership
+from huimin.sites.models import Membership, OrgUnit
 from huimin.workdays.queries import schedule_for
 from huimin.workdays.working_time import SHANGHAI, working_time_between
 
@@ -16,6 +16,13 @@ from .deadlines import WAITING_STATES
 from .enums import Rating, State
 from .models import Letter, ReplyTemplate
 from .services import UNIT_ROLES
+
+
+def unit_from(value) -> OrgUnit | None:
+    """The org unit a form or query value names by id; anything that cannot be an id names none."""
+    value = str(value or "")
+    ok = value.isascii() and value.isdigit() and len(value) < 10
+    return OrgUnit.objects.filter(pk=int(value)).first() if ok else None
 
 
 def dispatch_sites(user) -> list[int] | None:
