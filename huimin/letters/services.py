@@ -17,7 +17,7 @@ from huimin.sites.models import Membership, OrgUnit
 from huimin.workdays.queries import default_calendar, descendants, schedule_for
 from huimin.workdays.working_time import working_time_between
 
-from . import deadlines, dispatch_link, notify
+from . import deadlines, dispatch_link, notify, sensitive
 from .enums import OPEN_STATES, Channel, Kind, Rating, State
 from .models import Letter, LetterEvent
 
@@ -142,6 +142,7 @@ def submit_letter(data: LetterData, *, now: datetime | None = None) -> tuple[Let
         calendar=calendar,
         received_at=now,
         is_simple=data.kind == Kind.CONSULT,
+        flagged=bool(sensitive.found_in(data.title, data.content)),
     )
     letter.full_clean(exclude=["query_password"], validate_constraints=False)  # the insert enforces them
     schedule = schedule_for(calendar)

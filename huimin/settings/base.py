@@ -121,6 +121,9 @@ PASSWORD_HASHERS = [
     "huimin.letters.hashers.QueryPasswordHasher",  # only for letters' query passwords
 ]
 
+# Sensitive words that flag a letter for review (one per line); default: huimin/letters/data/.
+HUIMIN_SENSITIVE_WORDS_FILE = env.str("HUIMIN_SENSITIVE_WORDS_FILE", "")
+
 # Tokens of the intake channels that post letters through the API: channel=token pairs
 # (channels: app, mini_program, hotline, other). Without a token, a letter posted to the API counts as web.
 HUIMIN_LETTER_TOKENS = env.pairs("HUIMIN_LETTER_TOKENS")
