@@ -12,6 +12,7 @@ Swagger UI from a CDN.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import ninja
@@ -34,6 +35,7 @@ DOCS_ASSETS = {
 }
 DOCS_ASSET_MAX_AGE = 24 * 60 * 60
 NOT_FOUND = "请求的资源不存在。"
+HOSTNAME = re.compile(r"\A[a-z0-9.-]{1,255}\Z")  # what a `site` parameter may look like
 
 
 class ErrorOut(Schema):

@@ -8,7 +8,6 @@ safe: the same id on the same channel returns the letter already received instea
 from __future__ import annotations
 
 import hmac
-import re
 from datetime import datetime
 
 from django.conf import settings
@@ -21,16 +20,15 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from wagtail.models import Site
 
-from huimin.core.api import ErrorOut
+from huimin.core.api import HOSTNAME, ErrorOut
 from huimin.sites.models import OrgUnit
 
 from . import dispatch_link, services
 from .enums import Channel, Kind
+from .forms import MOBILE
 from .models import InboundEvent, Letter
 
 router = Router(tags=["网民留言"])
-MOBILE = re.compile(r"\A1[3-9][0-9]{9}\Z")
-HOSTNAME = re.compile(r"\A[a-z0-9.-]{1,255}\Z")
 
 
 class LetterIn(Schema):
@@ -90,8 +88,10 @@ def create_letter(request: HttpRequest, payload: LetterIn):
         _problem("受理网站不存在，请填写网站群中一个站点的主机名。")
     if payload.kind not in Kind.values:
         _problem("留言类型不正确。")
-    if not MOBILE.match(payload.contact_phone.strip()):
-        _problem("请填写 11 位手机号码。")
+    try:
+        MOBILE(payload.contact_phone.strip())
+    except ValidationError as error:
+        _problem(error.messages[0])
     for name, label in (("title", "标题"), ("content", "内容"), ("contact_name", "姓名")):
         if not getattr(payload, name).strip():
             _problem(f"请填写{label}。")

@@ -45,7 +45,7 @@ def refresh(letter: Letter, schedule: Schedule | None = None) -> Letter:
         total = letter.reply_limit + letter.extension + letter.paused
         letter.reply_due = add_working_time(schedule, letter.received_at, total).due
     letter.warn_at = letter.due_at = letter.serious_at = None
-    start, due, limit = current_stage(letter)
+    start, due, limit = current_stage(letter, rule)
     if start is not None and due is not None and limit > timedelta(0):
         letter.warn_at = add_working_time(schedule, start, limit * WARNING_SHARE).due
         letter.due_at = due
@@ -56,9 +56,8 @@ def refresh(letter: Letter, schedule: Schedule | None = None) -> Letter:
     return letter
 
 
-def current_stage(letter: Letter) -> tuple[datetime | None, datetime | None, timedelta]:
+def current_stage(letter: Letter, rule: TimeLimitRule) -> tuple[datetime | None, datetime | None, timedelta]:
     """(stage start, stage due, stage limit) of whatever the letter waits for now."""
-    rule = rule_for(letter.kind)
     if letter.state in (State.SUBMITTED, State.RETURNED):
         return letter.received_at, letter.dispatch_due, timedelta(hours=float(rule.dispatch_hours))
     if letter.state == State.DISPATCHED:

@@ -11,9 +11,10 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from huimin.sites import queries as site_queries
+
 from . import queries
 from .masking import mask
-from .views import _chrome
 
 PAGE_SIZE = 20
 COLUMNS = [
@@ -30,7 +31,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def published_letters(request):
-    chrome = _chrome(request)
+    chrome = site_queries.site_chrome(request)
     unit = queries.unit_from(request.GET.get("unit"))
     letters = queries.published(chrome["site"], unit.pk if unit else None) if chrome["site"] else []
     page = Paginator(letters, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -73,7 +74,7 @@ def _cell(value):
 
 
 def statistics(request):
-    chrome = _chrome(request)
+    chrome = site_queries.site_chrome(request)
     unit = queries.unit_from(request.GET.get("unit"))
     site = chrome["site"]
     months = queries.months_with_letters(site, timezone.now()) if site else []

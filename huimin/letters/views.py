@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
-from wagtail.models import Site
 
 from huimin.sites import queries as site_queries
 
@@ -35,15 +34,9 @@ PUBLIC_ACTIONS = {
 }
 
 
-def _chrome(request) -> dict:
-    site = Site.find_for_request(request)
-    home = site_queries.site_home(site.root_page) if site else None
-    return {"site": site, "home": home, "columns": site_queries.menu_columns(home) if home else []}
-
-
 @require_http_methods(["GET", "POST"])
 def write(request):
-    chrome = _chrome(request)
+    chrome = site_queries.site_chrome(request)
     if request.method == "POST":
         form = LetterForm(request.POST)
         if form.is_valid() and not form.cleaned_data["website"]:
@@ -81,7 +74,7 @@ def write(request):
 def follow(request):
     """Open a letter with its query code and password; then see its progress, answer, add what was asked
     for, and rate the answer."""
-    chrome = _chrome(request)
+    chrome = site_queries.site_chrome(request)
     opened = request.session.get(SESSION_KEY, [])
     letter = None
     form = QueryForm(request.POST if request.POST.get("step") == "open" else None)

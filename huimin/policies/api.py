@@ -19,7 +19,7 @@ from ninja.errors import HttpError
 from wagtail.models import Page, Site
 from wagtail.rich_text import expand_db_html
 
-from huimin.core.api import ErrorOut
+from huimin.core.api import HOSTNAME, ErrorOut
 
 from .enums import SortOrder, Validity
 from .models import InterpretationPage, PolicyAttachment, PolicyPage, PolicyRelation
@@ -29,7 +29,6 @@ router = Router(tags=["政策文件库"])
 
 POLICY_NOT_FOUND = "政策文件不存在或未公开"
 KEYWORD_SEPARATORS = re.compile(r"[,，、\s]+")
-HOSTNAME = re.compile(r"\A[a-z0-9.-]{1,255}\Z")
 MAX_ID = 2**63 - 1
 # Facets whose values are database ids or years: digits only.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from huimin.articles.models import ArticlePage
 
@@ -45,3 +45,11 @@ def newest_item_date(column: ColumnPage):
         .values_list("pub_date", flat=True)
         .first()
     )
+
+
+def site_chrome(request) -> dict:
+    """What the base template needs on a page that is not a Wagtail page (tools, forms): the request's
+    site, its home page and the menu columns."""
+    site = Site.find_for_request(request)
+    home = site_home(site.root_page) if site else None
+    return {"site": site, "home": home, "columns": menu_columns(home) if home else []}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.template.response import TemplateResponse
-from wagtail.models import Site
 
 from huimin.sites import queries as site_queries
 
@@ -25,14 +24,11 @@ def deadline_calculator(request):
             form.add_error("amount", str(error))
         except (CalendarNotFound, NoWorkingTime) as error:
             form.add_error(None, str(error))
-    site = Site.find_for_request(request)
-    home = site_queries.site_home(site.root_page) if site else None
     context = {
+        **site_queries.site_chrome(request),
         "form": form,
         "result": result if not form.errors else None,
         "calendar": calendar,
-        "home": home,
-        "columns": site_queries.menu_columns(home) if home else [],
     }
     return TemplateResponse(
         request, "workdays/deadline_calculator.html", context, status=400 if form.errors else 200
