@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("gongju/", include("huimin.workdays.urls")),
     path("hudong/liuyan/", include("huimin.letters.urls")),
+    path("open311/v2/", include("huimin.letters.open311")),
 ]
 
 if settings.DEBUG:
