@@ -3,18 +3,26 @@ times relative to the demo's `now`, so the board shows new, late and answered le
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
 from wagtail.models import Site
 
 from huimin.letters import services
 from huimin.letters.enums import Kind
-from huimin.letters.models import Letter
+from huimin.letters.models import Letter, RoutingRule
 from huimin.letters.services import LetterData
 from huimin.sites.models import OrgUnit
 
 MARK = "DEMO-"
+# (rule name, keywords, unit) — the demo's routing rules (分办规则)
+RULES = [
+    ("水务事项", "河道,取水,排涝,防汛,灌溉,水费,河堤", "宿迁市水利局"),
+    ("教育事项", "学校,入学,转学,课后,图书馆", "宿迁市教育局"),
+]
 # (number, site key, kind, title, hours before now it arrived, the steps it went through)
 LETTERS = [
     (1, "slj", Kind.CONSULT, "河道取水许可需要哪些材料", 0.5, []),
@@ -55,6 +63,11 @@ def build_letter_demo(now: datetime) -> int:
     user = get_user_model().objects.get
     dispatcher = user(username="admin")
     units = {"slj": OrgUnit.objects.get(name="宿迁市水利局"), "jyj": OrgUnit.objects.get(name="宿迁市教育局")}
+    for priority, (name, keywords, unit) in enumerate(RULES, start=1):
+        RoutingRule.objects.get_or_create(
+            name=name,
+            defaults={"keywords": keywords, "unit": OrgUnit.objects.get(name=unit), "priority": priority},
+        )
     for number, key, kind, title, hours_ago, steps in LETTERS:
         site = Site.objects.get(hostname=f"{key}.localhost")
         handler, leader = user(username=f"{key}-handler"), user(username=f"{key}-leader")
@@ -71,6 +84,7 @@ def build_letter_demo(now: datetime) -> int:
                 chosen_unit=units[key],
                 channel="web",
                 external_id=f"{MARK}{number}",
+                attachments=[_sketch()] if number == 1 else [],
             ),
             now=at,
         )
@@ -99,3 +113,12 @@ def _take(step, letter, unit, dispatcher, handler, leader, at) -> None:
     elif step in ("invalid", "duplicate"):
         reason = "与 3 号留言重复。" if step == "duplicate" else "内容无实际诉求。"
         services.set_aside(letter, step == "duplicate", reason, actor=dispatcher, now=at)
+
+
+def _sketch() -> SimpleUploadedFile:
+    """A small picture sent with the first demo letter, to show attachments."""
+    image = Image.new("RGB", (320, 200), "#e8f1fb")
+    ImageDraw.Draw(image).rectangle((40, 60, 280, 140), outline="#1f5fa8", width=4)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return SimpleUploadedFile("取水位置示意图.png", out.getvalue(), content_type="image/png")

@@ -17,9 +17,10 @@ from huimin.sites.models import OrgUnit
 from huimin.workdays.queries import schedule_for
 from huimin.workdays.working_time import working_time_between
 
-from . import queries, services
+from . import attachments, dispatch_link, queries, routing, services
 from .deadlines import level
 from .enums import Level, State
+from .models import Attachment
 
 PAGE_SIZE = 50
 # action -> (states it starts from, who: "dispatcher", "unit" or "reviewer")
@@ -89,6 +90,7 @@ def _messages_of(error: ValidationError) -> str:
 def _rows(letters, now):
     schedules = {}
     rows = []
+    suggested = routing.suggestions(letters)
     for letter in letters:
         left = None
         if letter.due_at is not None and now < letter.due_at:
@@ -96,7 +98,14 @@ def _rows(letters, now):
                 schedules[letter.calendar_id] = schedule_for(letter.calendar)
             schedule = schedules[letter.calendar_id]
             left = working_time_between(schedule, now, letter.due_at).total_seconds() / 3600
-        rows.append({"letter": letter, "level": Level(level(letter, now)), "hours_left": left})
+        rows.append(
+            {
+                "letter": letter,
+                "level": Level(level(letter, now)),
+                "hours_left": left,
+                "suggestion": suggested.get(letter.pk),
+            }
+        )
     return rows
 
 
@@ -134,28 +143,40 @@ class InboxView(_StaffView):
                 "page": page,
                 "units": OrgUnit.objects.all(),
                 "states": State.choices,
+                "undelivered": dispatch_link.undelivered().filter(attempts__gt=0).count()
+                if user.is_superuser
+                else 0,
+                "show_outbox": user.is_superuser,
             }
         )
         return context
 
     def post(self, request, *args, **kwargs):
-        """Bulk dispatch from the board."""
-        unit = queries.unit_from(request.POST.get("unit"))
-        ids = [int(i) for i in request.POST.getlist("letters") if i.isdigit()]
-        if unit is None or not ids:
+        """Bulk dispatch from the board: all to one chosen unit, or each to its suggested unit."""
+        by_suggestion = request.POST.get("by_suggestion") == "1"
+        unit = None if by_suggestion else queries.unit_from(request.POST.get("unit"))
+        ids = [int(i) for i in request.POST.getlist("letters") if i.isdigit()][:PAGE_SIZE]
+        if not ids or (unit is None and not by_suggestion):
             messages.error(request, "请勾选留言并选择承办单位。")
             return redirect(reverse("letters_inbox") + "?view=board")
+        letters = list(queries.visible_letters(request.user).filter(pk__in=ids).select_related("chosen_unit"))
+        suggested = routing.suggestions(letters) if by_suggestion else {}
+        units = OrgUnit.objects.in_bulk([s.unit_id for s in suggested.values()])
         done, refused = 0, []
-        for letter in queries.visible_letters(request.user).filter(pk__in=ids):
+        for letter in letters:
+            target = units.get(suggested[letter.pk].unit_id) if letter.pk in suggested else unit
             try:
-                services.dispatch(letter, unit, actor=request.user)
+                if target is None:
+                    raise ValidationError("没有分办建议，请选择承办单位。")
+                services.dispatch(letter, target, actor=request.user)
                 done += 1
             except (PermissionDenied, ValidationError) as error:
                 refused.append(
                     f"{letter.query_code}：{error.messages[0] if hasattr(error, 'messages') else error}"
                 )
         if done:
-            messages.success(request, f"已将 {done} 条留言分办至{unit.name}。")
+            where = "各自的建议承办单位" if by_suggestion else unit.name
+            messages.success(request, f"已将 {done} 条留言分办至{where}。")
         for line in refused:
             messages.error(request, line)
         return redirect(reverse("letters_inbox") + "?view=board")
@@ -200,3 +221,45 @@ class LetterView(_StaffView):
             return self.render_to_response(self.get_context_data(letter=letter, error=text), status=400)
         messages.success(request, "已办理。")
         return redirect(reverse("letters_letter", args=[letter.pk]))
+
+
+def attachment(request, pk: int, attachment_pk: int):
+    """An attachment, for staff who may see its letter (404 for everyone else, as for the letter)."""
+    if not request.user.has_perm("wagtailadmin.access_admin"):
+        raise PermissionDenied
+    letter = queries.visible_letters(request.user).filter(pk=pk).first()
+    found = Attachment.objects.filter(pk=attachment_pk, letter=letter).first() if letter else None
+    if found is None:
+        raise Http404
+    return attachments.download(found)
+
+
+class OutboxView(_StaffView):
+    """推送队列: the pushes to the dispatch platform not delivered yet, with their attempts and last error;
+    platform administrators retry them at once after the peer is fixed."""
+
+    template_name = "letters/admin/outbox.html"
+    page_title = "市域治理平台推送队列"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(dispatch_link.undelivered(), PAGE_SIZE).get_page(self.request.GET.get("p"))
+        context.update({"page": page, "enabled": dispatch_link.enabled(), "now": timezone.now()})
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("all") == "1":
+            ids = list(dispatch_link.undelivered().values_list("pk", flat=True))
+        else:
+            ids = [int(i) for i in request.POST.getlist("messages") if i.isdigit()]
+        count = dispatch_link.retry_now(ids, actor=request.user)
+        if count:
+            messages.success(request, f"已安排 {count} 条推送立即重试。")
+        else:
+            messages.error(request, "请勾选要重试的推送。")
+        return redirect(reverse("letters_outbox"))

@@ -20,6 +20,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from wagtail.models import Site
 
+from huimin.core import throttle
 from huimin.core.api import HOSTNAME, ErrorOut
 from huimin.sites.models import OrgUnit
 
@@ -112,6 +113,7 @@ def create_letter(request: HttpRequest, payload: LetterIn):
         chosen_unit=unit,
         channel=channel,
         external_id=payload.external_id.strip(),
+        client_ip=throttle.client_ip(request),
     )
     try:
         letter, password = services.submit_letter(data)

@@ -9,6 +9,7 @@ class LettersConfig(AppConfig):
     def ready(self):
         from huimin.workdays.signals import calendar_changed
 
+        from . import checks  # noqa: F401
         from .services import recompute_for_calendar
 
         calendar_changed.connect(recompute_for_calendar, dispatch_uid="huimin_letters_recompute")

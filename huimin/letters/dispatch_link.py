@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 import requests
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -148,3 +149,26 @@ def deliver_due(now: datetime | None = None, batch: int = 20) -> int:
             message.save(update_fields=["attempts", "last_error", "next_attempt_at", "delivered_at"])
         if len(due) < batch:
             return delivered
+
+
+def undelivered():
+    """Messages not yet accepted by the platform, the oldest first (the admin's outbox)."""
+    return (
+        OutboxMessage.objects.filter(delivered_at__isnull=True)
+        .select_related("letter")
+        .order_by("created_at", "pk")
+    )
+
+
+@transaction.atomic
+def retry_now(ids: list[int], *, actor, now: datetime | None = None) -> int:
+    """An administrator asks for undelivered messages to be tried again at once (after the peer is fixed).
+    Returns how many were rescheduled; the push task runs when the transaction commits."""
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("只有平台管理员可以重试推送。")
+    now = now or timezone.now()
+    count = undelivered().filter(pk__in=ids).update(next_attempt_at=now)
+    if count:
+        logger.info("%s asked for %d undelivered pushes to be retried now", actor.get_username(), count)
+        transaction.on_commit(lambda: push_task.enqueue())
+    return count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -40,6 +41,55 @@ class TimeLimitRule(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+class RoutingRule(models.Model):
+    """分办规则: which unit a letter should probably go to. A rule matches when its kind (if any) and the
+    unit the citizen chose (if any) match and any one of its keywords is in the title or content. The
+    dispatcher sees the suggestion on the board and decides; a rule never dispatches by itself."""
+
+    name = models.CharField("规则名称", max_length=100)
+    kind = models.CharField(
+        "留言类型", max_length=20, choices=Kind.choices, blank=True, help_text="不选则不限类型"
+    )
+    chosen_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name="留言对象",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="不选则不限留言人选择的对象",
+    )
+    keywords = models.TextField(
+        "关键词",
+        blank=True,
+        max_length=2000,
+        help_text="每行或用逗号分隔一个词；留言含其中任一词即匹配。不填则不限",
+    )
+    unit = models.ForeignKey(OrgUnit, verbose_name="建议承办单位", on_delete=models.CASCADE, related_name="+")
+    priority = models.PositiveIntegerField("优先级", default=100, help_text="数字小的先匹配")
+    active = models.BooleanField("启用", default=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("kind"),
+        FieldPanel("chosen_unit"),
+        FieldPanel("keywords"),
+        FieldPanel("unit"),
+        FieldPanel("priority"),
+        FieldPanel("active"),
+    ]
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分办规则"
+        ordering = ["priority", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def keyword_list(self) -> list[str]:
+        return [word for word in re.split(r"[,，、;；\s]+", self.keywords or "") if word]
 
 
 class Letter(models.Model):
@@ -125,6 +175,29 @@ class Letter(models.Model):
 
     def __str__(self):
         return f"{self.query_code} {self.title}"
+
+
+def _letters_storage():
+    from .attachments import storage
+
+    return storage()
+
+
+class Attachment(models.Model):
+    """A file the citizen sent with the letter. Kept in private storage; never published."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("文件", storage=_letters_storage, max_length=200)
+    name = models.CharField("文件名", max_length=100)
+    kind = models.CharField("类型", max_length=10)
+    size = models.PositiveIntegerField("大小（字节）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "留言附件"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
 
 
 class LetterEvent(models.Model):

@@ -74,7 +74,7 @@ def board(user, now: datetime) -> QuerySet[Letter]:
             | Q(state__in=WAITING_STATES, warn_at__lte=now)
             | Q(state__in=(State.PUBLISHED, State.CLOSED), rating=Rating.UNSATISFIED)
         )
-        .select_related("unit", "site", "calendar")
+        .select_related("unit", "site", "calendar", "chosen_unit")
         .order_by(F("due_at").asc(nulls_last=True), "received_at")
     )
 

@@ -4,22 +4,24 @@ runs in a transaction with the letter row locked, recomputes the deadlines and w
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from huimin.core import throttle
 from huimin.sites.enums import Role
 from huimin.sites.models import Membership, OrgUnit
 from huimin.workdays.queries import default_calendar, descendants, schedule_for
 from huimin.workdays.working_time import working_time_between
 
-from . import deadlines, dispatch_link, notify, sensitive
+from . import attachments, deadlines, dispatch_link, notify, sensitive
 from .enums import OPEN_STATES, Channel, Kind, Rating, State
-from .models import Letter, LetterEvent
+from .models import Attachment, Letter, LetterEvent
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 UNIT_ROLES = (Role.MESSAGE_HANDLER, Role.UNIT_LEADER)
@@ -34,7 +36,6 @@ class TooManyLetters(ValidationError):
     """One mobile number sent too many letters through the public web channel in the last hour."""
 
 
-PER_PHONE_PER_HOUR = 5
 QUERY_HASHER = "huimin_query_pbkdf2"
 
 
@@ -94,6 +95,8 @@ class LetterData:
     chosen_unit: OrgUnit | None = None
     channel: str = Channel.WEB
     external_id: str = ""
+    client_ip: str = ""  # counted against the per-address limit of the web channel; never stored
+    attachments: list = field(default_factory=list)  # uploaded files, checked by `attachments.check_all`
 
 
 def _new_code() -> str:
@@ -117,8 +120,11 @@ def submit_letter(data: LetterData, *, now: datetime | None = None) -> tuple[Let
         recent = Letter.objects.filter(
             contact_phone=data.contact_phone, channel=Channel.WEB, received_at__gte=now - timedelta(hours=1)
         )
-        if recent.count() >= PER_PHONE_PER_HOUR:
+        if recent.count() >= settings.HUIMIN_LETTERS_PER_PHONE_HOUR:
             raise TooManyLetters("同一手机号码一小时内留言过多，请稍后再试；紧急事项请拨打 12345。")
+        per_ip = settings.HUIMIN_LETTERS_PER_IP_HOUR
+        if not throttle.hit("letter-ip", data.client_ip, limit=per_ip, window=timedelta(hours=1), now=now):
+            raise TooManyLetters("您所在网络一小时内提交的留言过多，请稍后再试；紧急事项请拨打 12345。")
     if data.external_id:
         earlier = Letter.objects.filter(channel=data.channel, external_id=data.external_id).first()
         if earlier is not None:
@@ -145,19 +151,34 @@ def submit_letter(data: LetterData, *, now: datetime | None = None) -> tuple[Let
         flagged=bool(sensitive.found_in(data.title, data.content)),
     )
     letter.full_clean(exclude=["query_password"], validate_constraints=False)  # the insert enforces them
+    checked = attachments.check_all(data.attachments)
     schedule = schedule_for(calendar)
     letter.reply_limit = deadlines.reply_limit(schedule, deadlines.rule_for(letter.kind), letter.is_simple)
     deadlines.refresh(letter, schedule)
+    files = [
+        Attachment(
+            file=attachments.save(upload, kind),
+            name=attachments.clean_name(upload.name),
+            kind=kind,
+            size=upload.size,
+        )
+        for upload, kind in checked
+    ]
     try:
         with transaction.atomic():
             letter.save()
+            for attachment in files:
+                attachment.letter = letter
+            Attachment.objects.bulk_create(files)
             _event(
                 letter, "submit", None, "", now, actor_label="留言人",
-                note=f"来源：{letter.get_channel_display()}",
+                note=f"来源：{letter.get_channel_display()}" + (f"，附件 {len(files)} 个" if files else ""),
             )  # fmt: skip
             dispatch_link.enqueue(letter)
-    except IntegrityError:
-        if not data.external_id:
+    except BaseException as error:
+        for attachment in files:
+            attachments.storage().delete(attachment.file.name)
+        if not (isinstance(error, IntegrityError) and data.external_id):
             raise
         return Letter.objects.get(channel=data.channel, external_id=data.external_id), ""
     return letter, password

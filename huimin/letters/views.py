@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from huimin.core import throttle
 from huimin.sites import queries as site_queries
 
-from . import services
+from . import attachments, services
 from .enums import State
 from .forms import LetterForm, QueryForm, RatingForm, SupplementForm
-from .models import Letter
+from .models import Attachment, Letter
 
 SESSION_KEY = "huimin_letters_open"
+QUERY_FAILURES = "letter-query"
+HOUR = timedelta(hours=1)
 PUBLIC_ACTIONS = {
     "submit": "收到留言",
     "dispatch": "已分办至承办单位",
@@ -38,7 +45,7 @@ PUBLIC_ACTIONS = {
 def write(request):
     chrome = site_queries.site_chrome(request)
     if request.method == "POST":
-        form = LetterForm(request.POST)
+        form = LetterForm(request.POST, request.FILES)
         if form.is_valid() and not form.cleaned_data["website"]:
             data = form.cleaned_data
             try:
@@ -53,10 +60,14 @@ def write(request):
                         contact_email=data["contact_email"],
                         may_publish=data["may_publish"],
                         chosen_unit=data["chosen_unit"],
+                        client_ip=throttle.client_ip(request),
+                        attachments=data["attachments"],
                     )
                 )
             except services.TooManyLetters as error:
                 form.add_error(None, error.messages[0])
+            except ValidationError as error:
+                form.add_error(None, error)
             else:
                 request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, []), letter.pk][-20:]
                 context = {**chrome, "letter": letter, "password": password}
@@ -80,9 +91,14 @@ def follow(request):
     form = QueryForm(request.POST if request.POST.get("step") == "open" else None)
     status = 200
     if form.is_bound:
-        if form.is_valid():
+        ip, limit = throttle.client_ip(request), settings.HUIMIN_QUERY_FAILURES_PER_IP_HOUR
+        if throttle.exceeded(QUERY_FAILURES, ip, limit=limit, window=HOUR):
+            form.add_error(None, "查询错误次数过多，请一小时后再试；如忘记查询密码，请拨打 12345 咨询。")
+            status = 429
+        elif form.is_valid():
             letter = services.check_query(form.cleaned_data["code"], form.cleaned_data["password"])
             if letter is None:
+                throttle.hit(QUERY_FAILURES, ip, limit=limit, window=HOUR)
                 form.add_error(None, "查询码或查询密码不正确。")
                 status = 400
             else:
@@ -121,3 +137,11 @@ def follow(request):
         else None,
     }
     return TemplateResponse(request, "letters/follow.html", context, status=status)
+
+
+def attachment(request, pk: int):
+    """An attachment of a letter this browser opened with its query code and password."""
+    found = Attachment.objects.filter(pk=pk, letter_id__in=request.session.get(SESSION_KEY, [])).first()
+    if found is None:
+        raise Http404
+    return attachments.download(found)

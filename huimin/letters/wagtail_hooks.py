@@ -4,7 +4,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views
-from .models import ReplyTemplate, TimeLimitRule
+from .models import ReplyTemplate, RoutingRule, TimeLimitRule
 from .queries import dispatch_sites, own_units
 
 
@@ -19,6 +19,12 @@ def register_letter_urls():
     return [
         path("letters/", admin_views.InboxView.as_view(), name="letters_inbox"),
         path("letters/<int:pk>/", admin_views.LetterView.as_view(), name="letters_letter"),
+        path("letters/outbox/", admin_views.OutboxView.as_view(), name="letters_outbox"),
+        path(
+            "letters/<int:pk>/fujian/<int:attachment_pk>/",
+            admin_views.attachment,
+            name="letters_attachment",
+        ),
     ]
 
 
@@ -54,3 +60,18 @@ def register_reply_templates():
 @hooks.register("register_admin_viewset")
 def register_time_limits():
     return TimeLimitRuleViewSet("letter-time-limits")
+
+
+class RoutingRuleViewSet(ModelViewSet):
+    model = RoutingRule
+    icon = "redirect"
+    menu_label = "留言分办规则"
+    add_to_settings_menu = True
+    list_display = ["name", "kind", "chosen_unit", "unit", "priority", "active"]
+    list_filter = ["active", "kind"]
+    form_fields = ["name", "kind", "chosen_unit", "keywords", "unit", "priority", "active"]
+
+
+@hooks.register("register_admin_viewset")
+def register_routing_rules():
+    return RoutingRuleViewSet("letter-routing-rules")

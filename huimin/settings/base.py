@@ -109,6 +109,11 @@ WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic ou
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Letters' attachments: private, never under MEDIA_URL; downloaded only through views that check access.
+    "letters": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private" / "letters", "base_url": None},
+    },
 }
 
 # Background work: Django's tasks API with the database backend, so no broker is needed.
@@ -127,6 +132,19 @@ HUIMIN_SENSITIVE_WORDS_FILE = env.str("HUIMIN_SENSITIVE_WORDS_FILE", "")
 # Tokens of the intake channels that post letters through the API: channel=token pairs
 # (channels: app, mini_program, hotline, other). Without a token, a letter posted to the API counts as web.
 HUIMIN_LETTER_TOKENS = env.pairs("HUIMIN_LETTER_TOKENS")
+# Limits on the public web channel (the form, and the API without a channel token), per hour: letters from
+# one mobile number, letters from one address, and wrong query passwords from one address.
+HUIMIN_LETTERS_PER_PHONE_HOUR = env.int("HUIMIN_LETTERS_PER_PHONE_HOUR", 5, minimum=1)
+HUIMIN_LETTERS_PER_IP_HOUR = env.int("HUIMIN_LETTERS_PER_IP_HOUR", 20, minimum=1)
+HUIMIN_QUERY_FAILURES_PER_IP_HOUR = env.int("HUIMIN_QUERY_FAILURES_PER_IP_HOUR", 10, minimum=1)
+# Attachments to letters: the kinds allowed (jpg, png, pdf, docx, xlsx, doc, xls), the size of each, how many.
+HUIMIN_LETTER_ATTACHMENT_TYPES = env.list(
+    "HUIMIN_LETTER_ATTACHMENT_TYPES", ["jpg", "png", "pdf", "docx", "xlsx", "doc", "xls"]
+)
+HUIMIN_LETTER_ATTACHMENT_MAX_MB = env.int("HUIMIN_LETTER_ATTACHMENT_MAX_MB", 10, minimum=1)
+HUIMIN_LETTER_ATTACHMENT_MAX_FILES = env.int("HUIMIN_LETTER_ATTACHMENT_MAX_FILES", 3, minimum=1)
+# Reverse proxies in front of the site, whose X-Forwarded-For header is believed (addresses, comma-separated).
+HUIMIN_TRUSTED_PROXIES = env.list("HUIMIN_TRUSTED_PROXIES", [])
 # Where notices about letters go out (each a class with send(notice)); e-mail by default.
 # The city's event-dispatch platform (市域治理"一张网"): when a URL is set, every new letter is pushed to it,
 # signed with the secret, and the platform reports back to /api/v1/letters/{id}/events signed the same way.

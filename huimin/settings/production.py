@@ -14,6 +14,7 @@ WAGTAILADMIN_BASE_URL = env.required("WAGTAILADMIN_BASE_URL")
 
 WHITENOISE_USE_FINDERS = False
 STORAGES = {
+    **STORAGES,  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

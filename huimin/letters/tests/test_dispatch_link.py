@@ -157,3 +157,35 @@ def test_forged_stale_or_wrong_callbacks_are_refused(client, platform, django_ca
     assert _callback(client, letter, {"event_id": "F-2", "event": "<script>"}).status_code == 400
     letter.refresh_from_db()
     assert letter.state == State.SUBMITTED
+
+
+def test_the_outbox_shows_failures_and_an_administrator_retries_them_at_once(
+    client, platform, django_capture_on_commit_callbacks, django_user_model
+):
+    platform.fail_next = 1
+    letter = _submit(21, django_capture_on_commit_callbacks)
+    admin = django_user_model.objects.create_superuser("outbox-keeper", password="not-used-here")
+    client.force_login(admin)
+    board = client.get("/admin/letters/?view=board", **HOST).content.decode()
+    assert "1 条推送失败" in board
+    page = client.get("/admin/letters/outbox/", **HOST).content.decode()
+    message = OutboxMessage.objects.get(letter=letter)
+    assert letter.query_code in page and "HTTP 503" in page and message.next_attempt_at > timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/letters/outbox/", {"messages": [message.pk]}, follow=True, **HOST)
+    assert "已安排 1 条推送立即重试" in response.content.decode()
+    message.refresh_from_db()
+    assert message.delivered_at is not None and message.attempts == 2
+    assert "所有推送均已送达" in client.get("/admin/letters/outbox/", **HOST).content.decode()
+
+
+def test_only_platform_administrators_see_or_retry_the_outbox(client, platform, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    clerk = django_user_model.objects.create_user("clerk", password="not-used-here")
+    clerk.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(clerk)
+    assert client.get("/admin/letters/outbox/", **HOST).status_code in (302, 403)
+    assert client.post("/admin/letters/outbox/", {"all": "1"}, **HOST).status_code in (302, 403)
+    with pytest.raises(services.PermissionDenied):
+        dispatch_link.retry_now([1], actor=clerk)

@@ -16,6 +16,7 @@ from huimin.letters.masking import mask
         ("邮箱 zhangsan@example.com", "zhangsan@", "z***@example.com"),
         ("住在幸福路12号3栋201室", "12号", "幸福路"),
         ("住在幸福路十二号", "十二号", "幸福路"),
+        ("地址：幸福路（位置：33.96, 118.28）", "33.96", "（位置：已隐去）"),
     ],
 )
 def test_personal_data_is_masked(text, hidden, kept):

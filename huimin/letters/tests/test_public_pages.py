@@ -5,6 +5,7 @@ import re
 import pytest
 from wagtail.models import Site
 
+from huimin.core import human_check
 from huimin.letters import services
 from huimin.letters.enums import State
 from huimin.letters.models import Letter
@@ -32,8 +33,14 @@ def on_the_portal(demo, client):
     client.defaults["HTTP_HOST"] = "127.0.0.1:8000"
 
 
+def solved() -> dict:
+    """A correctly answered human check, as a person would send it."""
+    question = human_check.new_question()
+    return {human_check.FIELD_TOKEN: question.token, human_check.FIELD_ANSWER: str(question.answer)}
+
+
 def _submit(client, **changes):
-    return client.post(WRITE, {**VALID, **changes})
+    return client.post(WRITE, {**VALID, **solved(), **changes})
 
 
 def _code_and_password(response) -> tuple[str, str]:
@@ -97,6 +104,57 @@ def test_one_phone_number_cannot_flood_the_inbox(client):
     refused = _submit(client, contact_phone="13900000000")
     assert refused.status_code == 400 and "一小时内留言过多" in refused.content.decode()
     assert Letter.objects.filter(contact_phone="13900000000").count() == 5
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {human_check.FIELD_ANSWER: ""},
+        {human_check.FIELD_ANSWER: "1000"},
+        {human_check.FIELD_TOKEN: "forged", human_check.FIELD_ANSWER: "3"},
+        {human_check.FIELD_TOKEN: "", human_check.FIELD_ANSWER: "<script>"},
+    ],
+)
+def test_a_wrong_or_missing_answer_to_the_question_keeps_what_was_written(client, answer):
+    if answer.get(human_check.FIELD_ANSWER) == "1000":
+        question = human_check.new_question()
+        answer = {human_check.FIELD_TOKEN: question.token, human_check.FIELD_ANSWER: str(question.answer + 1)}
+    response = _submit(client, **answer)
+    assert response.status_code == 400
+    document = soup(response.content)
+    field = document.find(attrs={"name": human_check.FIELD_ANSWER})
+    assert field.get("aria-invalid") == "true" and not field.get("value")
+    assert "验证问题" in document.select_one(".errorlist").get_text()
+    assert document.find(attrs={"name": "title"})["value"] == VALID["title"]  # nothing written is lost
+    new_token = document.find(attrs={"name": human_check.FIELD_TOKEN})["value"]
+    assert human_check.read_token(new_token) is not None  # a fresh question to answer
+    assert not Letter.objects.filter(contact_phone=VALID["contact_phone"]).exists()
+
+
+def test_the_question_is_read_as_text_with_its_label(client):
+    document = soup(client.get(WRITE).content)
+    field = document.find(attrs={"name": human_check.FIELD_ANSWER})
+    label = document.find("label", attrs={"for": field["id"]}).get_text()
+    assert re.search("验证问题：[零一二三四五六七八九十]+[加减][零一二三四五六七八九十]+等于几？", label)
+    assert not document.select("form img")
+
+
+def test_one_address_cannot_flood_the_inbox_with_many_numbers(client, settings):
+    settings.HUIMIN_LETTERS_PER_IP_HOUR = 3
+    codes = [_submit(client, contact_phone=f"1390000000{i}").status_code for i in range(4)]
+    assert codes == [200, 200, 200, 400]
+    other = client.__class__(HTTP_HOST="127.0.0.1:8000", REMOTE_ADDR="10.1.2.3")
+    assert other.post(WRITE, {**VALID, **solved(), "contact_phone": "13900000009"}).status_code == 200
+    assert Letter.objects.filter(contact_phone__startswith="1390000000").count() == 4
+
+
+def test_wrong_query_passwords_are_limited_per_address(client, settings):
+    settings.HUIMIN_QUERY_FAILURES_PER_IP_HOUR = 3
+    code, password = _code_and_password(_submit(client))
+    wrong = {"step": "open", "code": code, "password": "x"}
+    assert [client.post(FOLLOW, wrong).status_code for _ in range(4)] == [400, 400, 400, 429]
+    refused = client.post(FOLLOW, {"step": "open", "code": code, "password": password})
+    assert refused.status_code == 429 and "查询错误次数过多" in refused.content.decode()
 
 
 def test_a_letter_is_opened_only_with_its_code_and_password(client):
