@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from huimin.core.exports import safe_cell
 from huimin.sites import queries as site_queries
 
 from . import queries
@@ -27,7 +28,6 @@ COLUMNS = [
     "评价数",
     "满意率",
 ]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def published_letters(request):
@@ -68,11 +68,6 @@ def _rows(figures) -> list[list]:
     ]
 
 
-def _cell(value):
-    """Text a spreadsheet could take for a formula starts with an apostrophe."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
-
-
 def statistics(request):
     chrome = site_queries.site_chrome(request)
     unit = queries.unit_from(request.GET.get("unit"))
@@ -87,7 +82,7 @@ def statistics(request):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
-        writer.writerows([[_cell(v) for v in row] for row in _rows(figures)])
+        writer.writerows([[safe_cell(v) for v in row] for row in _rows(figures)])
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = _attachment(f"{name}.csv")
         return response
@@ -99,7 +94,7 @@ def statistics(request):
         sheet.title = "网民留言统计"
         sheet.append(COLUMNS)
         for row in _rows(figures):
-            sheet.append([_cell(v) for v in row])
+            sheet.append([safe_cell(v) for v in row])
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(
