@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "huimin.policies",
     "huimin.workdays",
     "huimin.letters",
+    "huimin.inspection",
     "huimin.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,348 @@
+"""The inspection crawler: fetches a site within its host (and, when asked, its subdomains), honours
+robots.txt, limits requests per host, checks every link, image, script, stylesheet and attachment once, and
+runs the page checks on every HTML page as it arrives, so memory stays flat however large the site.
+
+asyncio with aiohttp: one connection pool of `concurrency` connections, redirects followed by hand (to see
+loops and login pages), bodies read only for pages and text attachments and never past `max_bytes`
+(compression bombs and endless downloads stop there). Nothing a site sends stops a crawl: every failure
+becomes a `Response` with an `error`, and every failing link a finding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import ssl
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.robotparser import RobotFileParser
+
+import aiohttp
+
+from .document import Finding, Page, Response, Site
+from .enums import Check, Severity
+from .parse import build_page
+
+logger = logging.getLogger(__name__)
+USER_AGENT = "HuiminInspector/1.0 (government website inspection)"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+TEXT_TYPES = ("text/plain", "text/csv")
+FOLLOWED_KINDS = ("a", "iframe")
+MAX_REDIRECTS = 10
+MAX_URL_LENGTH = 2000
+LOGIN_PATH = re.compile(r"/(?:login|signin|sign-in|logon|passport|cas/login|sso)(?:[/.?]|$)", re.IGNORECASE)
+BLOCK_PAGE = re.compile(
+    r"您的访问请求可能对网站造成安全威胁|访问被拦截|网站防火墙|安全狗|云锁"
+    r"|Access Denied|Web Application Firewall"
+)
+ERROR_TEXT = {
+    "timeout": "请求超时",
+    "dns": "域名无法解析",
+    "tls": "证书或加密连接错误",
+    "connection": "无法连接",
+    "redirect_loop": "重定向循环",
+    "too_many_redirects": "重定向次数过多",
+    "invalid_url": "网址无效",
+    "read": "读取中断",
+}
+
+
+@dataclass
+class Options:
+    max_pages: int = 500
+    concurrency: int = 16
+    rate: float = 10.0  # requests per second per host; 0 means no limit
+    timeout: float = 15.0
+    max_bytes: int = 5 * 1024 * 1024
+    max_depth: int = 30
+    subdomains: bool = False
+    robots: bool = True
+    check_external: bool = True
+    user_agent: str = USER_AGENT
+
+
+@dataclass
+class Crawl:
+    """What a crawl leaves: the start response, the number of pages checked, and the findings."""
+
+    site: Site
+    start: Response | None = None
+    pages_crawled: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def normalise(url: str) -> str | None:
+    """Scheme and host lower-cased, default port and fragment dropped; None for what cannot be fetched."""
+    if len(url) > MAX_URL_LENGTH:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    return urlunsplit((parts.scheme, host, parts.path or "/", parts.query, ""))
+
+
+class _Limiter:
+    """At most `rate` request starts per second per host (a simple spacing of starts)."""
+
+    def __init__(self, rate: float):
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.next_at: dict[str, float] = defaultdict(float)
+        self.lock = asyncio.Lock()
+
+    async def wait(self, host: str) -> None:
+        if not self.interval:
+            return
+        async with self.lock:
+            now = time.monotonic()
+            at = max(now, self.next_at[host])
+            self.next_at[host] = at + self.interval
+        if at > now:
+            await asyncio.sleep(at - now)
+
+
+class Crawler:
+    def __init__(self, site: Site, options: Options, page_checks: Callable | None = None, progress=None):
+        if page_checks is None:
+            from .checks import run_page_checks as page_checks  # the page checks live in their own package
+
+        self.site, self.options = site, options
+        self.page_checks = page_checks
+        self.progress = progress or (lambda crawled, queued: None)
+        self.crawl = Crawl(site)
+        start = normalise(site.start_url)
+        if start is None:
+            raise ValueError("网址无效：请提供以 http:// 或 https:// 开头的完整网址。")
+        self.start_url = start
+        self.scope = urlsplit(start).hostname or ""
+        self.seen: set[str] = set()
+        self.checked: dict[str, Response] = {}
+        self.pending_checks: dict[str, asyncio.Task] = {}
+        self.referrers: dict[str, dict[str, bool]] = defaultdict(dict)  # target -> {page: on homepage}
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self.limiter = _Limiter(options.rate)
+        self.robots: RobotFileParser | None = None
+        self.enqueued = 0
+
+    # --- scope and robots ---------------------------------------------------------------------------
+
+    def in_scope(self, url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        return host == self.scope or (self.options.subdomains and host.endswith("." + self.scope))
+
+    def allowed(self, url: str) -> bool:
+        return self.robots is None or self.robots.can_fetch(self.options.user_agent, url)
+
+    async def _load_robots(self, session) -> None:
+        if not self.options.robots:
+            return
+        response = await self.fetch(session, urljoin(self.start_url, "/robots.txt"), read=True)
+        if response.status == 200 and response.body:
+            parser = RobotFileParser()
+            parser.parse(response.body.decode("utf-8", "replace").splitlines())
+            self.robots = parser
+
+    # --- fetching ------------------------------------------------------------------------------------
+
+    async def fetch(
+        self, session, url: str, *, read: bool, method: str = "GET", any_type: bool = False, limit: int = 0
+    ) -> Response:
+        """One URL with its redirects; the body read (up to `limit`, default the crawl's) only when `read`
+        and it is a page or a text file (or anything, with `any_type`)."""
+        chain: list[str] = []
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            await self.limiter.wait(urlsplit(current).netloc)
+            try:
+                async with session.request(method, current, allow_redirects=False) as answer:
+                    headers = {k.lower(): v for k, v in answer.headers.items()}
+                    if answer.status in (301, 302, 303, 307, 308) and "location" in headers:
+                        target = normalise(urljoin(current, headers["location"]))
+                        if target is None:
+                            return Response(url, current, None, "invalid_url", headers, redirects=chain)
+                        chain.append(current)
+                        if target in chain or target == current:
+                            return Response(url, target, None, "redirect_loop", headers, redirects=chain)
+                        current = target
+                        continue
+                    if method == "HEAD" and answer.status in (405, 501, 403):
+                        method = "GET"  # some servers refuse HEAD; ask again properly
+                        continue
+                    body, truncated = b"", False
+                    kind = headers.get("content-type", "").split(";")[0].strip().lower()
+                    readable = any_type or kind in HTML_TYPES or kind in TEXT_TYPES or not kind
+                    if read and method == "GET" and readable:
+                        body, truncated = await self._read(answer, limit or self.options.max_bytes)
+                    return Response(url, current, answer.status, "", headers, body, truncated, chain)
+            except TimeoutError:
+                return Response(url, current, None, "timeout", redirects=chain)
+            except aiohttp.ClientConnectorCertificateError:
+                return Response(url, current, None, "tls", redirects=chain)
+            except aiohttp.ClientConnectorDNSError:
+                return Response(url, current, None, "dns", redirects=chain)
+            except (aiohttp.ClientSSLError, ssl.SSLError):
+                return Response(url, current, None, "tls", redirects=chain)
+            except aiohttp.ClientPayloadError:
+                return Response(url, current, None, "read", redirects=chain)
+            except (aiohttp.ClientError, OSError, ValueError, UnicodeError):
+                return Response(url, current, None, "connection", redirects=chain)
+        return Response(url, current, None, "too_many_redirects", redirects=chain)
+
+    async def _read(self, answer, limit: int) -> tuple[bytes, bool]:
+        parts, size = [], 0
+        async for chunk in answer.content.iter_chunked(64 * 1024):
+            parts.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                return b"".join(parts)[:limit], True
+        return b"".join(parts), False
+
+    # --- the crawl -----------------------------------------------------------------------------------
+
+    def _enqueue(self, url: str, depth: int) -> None:
+        if url in self.seen or self.enqueued >= self.options.max_pages or depth > self.options.max_depth:
+            return
+        if not self.allowed(url):
+            return
+        self.seen.add(url)
+        self.enqueued += 1
+        self.queue.put_nowait((url, depth))
+
+    async def _worker(self, session) -> None:
+        while True:
+            url, depth = await self.queue.get()
+            try:
+                await self._visit(session, url, depth)
+            except Exception:  # one page must never stop the crawl
+                logger.exception("Inspection of %s failed", url)
+            finally:
+                self.queue.task_done()
+
+    async def _visit(self, session, url: str, depth: int) -> None:
+        response = await self.fetch(session, url, read=True)
+        self.checked[url] = response
+        is_home = url == self.start_url
+        if is_home:
+            self.crawl.start = response
+        if not response.ok or response.content_type not in HTML_TYPES or not response.body:
+            if response.ok and response.content_type in TEXT_TYPES and response.body:
+                from .checks.privacy import privacy_in_text
+
+                text = response.body.decode("utf-8", "replace")
+                self.crawl.findings.extend(privacy_in_text(text, url, False))
+            return
+        final = normalise(response.final_url) or url
+        if final != url and not self.in_scope(final):
+            return  # redirected off the site: its status is all we check
+        page = build_page(response, is_homepage=is_home, depth=depth)
+        self.crawl.pages_crawled += 1
+        self.crawl.findings.extend(self.page_checks(page, self.site))
+        self._caution_for_page(page, url)
+        for link in page.links:
+            target = normalise(link.url)
+            if target is None:
+                continue
+            self.referrers[target][page.url] = page.is_homepage
+            if self.in_scope(target) and link.kind in FOLLOWED_KINDS:
+                self._enqueue(target, depth + 1)
+            elif (
+                target not in self.pending_checks
+                and target not in self.seen
+                and (self.in_scope(target) or self.options.check_external)
+            ):
+                self.pending_checks[target] = asyncio.ensure_future(self._check(session, target))
+        self.progress(self.crawl.pages_crawled, self.enqueued)
+
+    def _caution_for_page(self, page: Page, url: str) -> None:
+        """A page that is a firewall's block page is reported for its referrers as a caution."""
+        if BLOCK_PAGE.search(page.html[:20000]):
+            self.checked[url] = Response(url, page.url, 403, "", page.response.headers)
+
+    async def _check(self, session, url: str) -> None:
+        self.checked[url] = await self.fetch(session, url, read=False, method="HEAD")
+
+    async def run(self) -> Crawl:
+        began = time.monotonic()
+        options = self.options
+        timeout = aiohttp.ClientTimeout(total=options.timeout, sock_connect=min(options.timeout, 10))
+        connector = aiohttp.TCPConnector(limit=options.concurrency, ttl_dns_cache=300, ssl=True)
+        headers = {"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate"}
+        async with aiohttp.ClientSession(
+            connector=connector, timeout=timeout, headers=headers, cookie_jar=aiohttp.DummyCookieJar()
+        ) as session:
+            await self._load_robots(session)
+            self.seen.add(self.start_url)
+            self.enqueued = 1
+            self.queue.put_nowait((self.start_url, 0))
+            workers = [asyncio.ensure_future(self._worker(session)) for _ in range(options.concurrency)]
+            await self.queue.join()
+            while self.pending_checks:
+                pending = [t for t in self.pending_checks.values() if not t.done()]
+                if not pending:
+                    break
+                await asyncio.gather(*pending)
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            if self.crawl.start is None or self.crawl.start.status is None or self.crawl.start.status >= 500:
+                self.crawl.findings.append(self._unreachable())
+            else:
+                self.crawl.findings.extend(self._link_findings())
+                from .probes import probe_site  # HTTPS, exposed files: a few requests of their own
+
+                self.crawl.findings.extend(await probe_site(self, session))
+        self.crawl.seconds = time.monotonic() - began
+        return self.crawl
+
+    def _unreachable(self) -> Finding:
+        start = self.crawl.start
+        if start is None:
+            evidence = "首页无法访问"
+        elif start.status is None:
+            reason = ERROR_TEXT.get(start.error, start.error)
+            evidence = f"首页无法访问：{reason}（{self.options.timeout:.0f} 秒内无响应）"
+        else:
+            evidence = f"首页无法访问：HTTP {start.status}"
+        return Finding(Check.UNREACHABLE, Severity.VETO, self.start_url, "", evidence, True)
+
+    def _link_findings(self) -> list[Finding]:
+        findings = []
+        for target, response in self.checked.items():
+            verdict = classify(response)
+            if verdict is None:
+                continue
+            check, severity, evidence = verdict
+            for page_url, homepage in self.referrers.get(target, {}).items():
+                findings.append(Finding(check, severity, page_url, target, evidence, homepage))
+        return findings
+
+
+def classify(response: Response) -> tuple[Check, Severity, str] | None:
+    """A link's verdict: broken, a caution (reported, not counted as broken), or fine (None)."""
+    if response.status is None:
+        if response.error in ("redirect_loop", "too_many_redirects"):
+            return Check.LINK_CAUTION, Severity.INFO, ERROR_TEXT[response.error]
+        return Check.BROKEN_LINK, Severity.DEDUCT, ERROR_TEXT.get(response.error, response.error)
+    if response.status in (401, 403, 429):
+        return Check.LINK_CAUTION, Severity.INFO, f"HTTP {response.status}（需要登录、被拒绝或限流）"
+    if response.status >= 400:
+        return Check.BROKEN_LINK, Severity.DEDUCT, f"HTTP {response.status}"
+    if response.redirects and LOGIN_PATH.search(urlsplit(response.final_url).path):
+        return Check.LINK_CAUTION, Severity.INFO, "链接跳转到登录页面"
+    return None
+
+
+def inspect_site(site: Site, options: Options, progress=None, page_checks=None) -> Crawl:
+    """Crawl one site and return what was found (runs its own event loop)."""
+    return asyncio.run(Crawler(site, options, page_checks, progress).run())
