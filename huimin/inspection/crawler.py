@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import socket
 import ssl
 import time
 from collections import defaultdict
@@ -91,6 +92,18 @@ def normalise(url: str) -> str | None:
     if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     return urlunsplit((parts.scheme, host, parts.path or "/", parts.query, ""))
+
+
+class _Resolver(aiohttp.ThreadedResolver):
+    """The system resolver, except that `localhost` and every `*.localhost` name are the loopback address
+    (RFC 6761), as browsers treat them; the demo's sites are named so."""
+
+    async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET):
+        if host == "localhost" or host.endswith(".localhost"):
+            flags = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
+            return [{"hostname": host, "host": "127.0.0.1", "port": port, "family": socket.AF_INET,
+                     "proto": 0, "flags": flags}]  # fmt: skip
+        return await super().resolve(host, port, family)
 
 
 class _Limiter:
@@ -276,7 +289,9 @@ class Crawler:
         began = time.monotonic()
         options = self.options
         timeout = aiohttp.ClientTimeout(total=options.timeout, sock_connect=min(options.timeout, 10))
-        connector = aiohttp.TCPConnector(limit=options.concurrency, ttl_dns_cache=300, ssl=True)
+        connector = aiohttp.TCPConnector(
+            limit=options.concurrency, ttl_dns_cache=300, ssl=True, resolver=_Resolver()
+        )
         headers = {"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate"}
         async with aiohttp.ClientSession(
             connector=connector, timeout=timeout, headers=headers, cookie_jar=aiohttp.DummyCookieJar()

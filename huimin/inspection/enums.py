@@ -22,6 +22,8 @@ class Check(StrEnum):
     ACCESSIBILITY = "accessibility"
     INSECURE = "insecure"
     DARK_LINK = "dark_link"
+    # From the platform's own database, for the group's sites only:
+    POLICY_UNINTERPRETED = "policy_uninterpreted"
 
 
 class Severity(StrEnum):

@@ -34,6 +34,7 @@ CHECK_LABELS = {
     Check.ACCESSIBILITY: "无障碍问题",
     Check.INSECURE: "安全问题",
     Check.DARK_LINK: "暗链",
+    Check.POLICY_UNINTERPRETED: "政策文件未解读",
 }
 SEVERITY_LABELS = {
     Severity.VETO: "单项否决",
@@ -57,12 +58,12 @@ def as_json(crawl: Crawl, started: datetime) -> dict:
     }
 
 
-def _summary(report: dict) -> list[tuple[str, str, int]]:
+def summary(report: dict) -> list[tuple[str, str, int]]:
     counts = Counter((f["check"], f["severity"]) for f in report["findings"])
     return [(CHECK_LABELS[Check(c)], SEVERITY_LABELS[Severity(s)], n) for (c, s), n in sorted(counts.items())]
 
 
-def _labelled(report: dict) -> list[dict]:
+def labelled(report: dict) -> list[dict]:
     return [
         {
             **f,
@@ -74,7 +75,7 @@ def _labelled(report: dict) -> list[dict]:
 
 
 def as_html(reports: list[dict]) -> str:
-    sites = [{"report": r, "summary": _summary(r), "findings": _labelled(r)} for r in reports]
+    sites = [{"report": r, "summary": summary(r), "findings": labelled(r)} for r in reports]
     return render_to_string("inspection/report.html", {"sites": sites})
 
 
@@ -99,7 +100,7 @@ def as_xlsx(reports: list[dict]) -> bytes:
     sheet = book.create_sheet("问题清单")
     sheet.append(["网站", "检查项", "检查项代码", "级别", "页面", "对象", "说明", "首页"])
     for report in reports:
-        for f in _labelled(report):
+        for f in labelled(report):
             row = (report["site"], f["check_label"], f["check"], f["severity_label"], f["url"], f["target"],
                    f["evidence"], "是" if f["homepage"] else "否")  # fmt: skip
             sheet.append([safe_cell(v) for v in row])
