@@ -19,6 +19,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
@@ -77,6 +78,7 @@ class Crawl:
     seconds: float = 0.0
 
 
+@lru_cache(maxsize=200_000)
 def normalise(url: str) -> str | None:
     """Scheme and host lower-cased, default port and fragment dropped; None for what cannot be fetched."""
     if len(url) > MAX_URL_LENGTH:
@@ -145,6 +147,9 @@ class Crawler:
         self.referrers: dict[str, dict[str, bool]] = defaultdict(dict)  # target -> {page: on homepage}
         self.queue: asyncio.Queue = asyncio.Queue()
         self.limiter = _Limiter(options.rate)
+        # Requests in flight never exceed the pool, so a request's timeout counts its own time only, not
+        # the wait for a free connection behind hundreds of queued link checks.
+        self.slots = asyncio.Semaphore(options.concurrency)
         self.robots: RobotFileParser | None = None
         self.enqueued = 0
 
@@ -178,7 +183,7 @@ class Crawler:
         for _ in range(MAX_REDIRECTS + 1):
             await self.limiter.wait(urlsplit(current).netloc)
             try:
-                async with session.request(method, current, allow_redirects=False) as answer:
+                async with self.slots, session.request(method, current, allow_redirects=False) as answer:
                     headers = {k.lower(): v for k, v in answer.headers.items()}
                     if answer.status in (301, 302, 303, 307, 308) and "location" in headers:
                         target = normalise(urljoin(current, headers["location"]))

@@ -58,15 +58,13 @@ class Response:
 
 @dataclass
 class Link:
-    """A reference from a page: `kind` is "a", "img", "script", "css", "iframe", "media", "embed" or
-    "form"; `text` the link text or alt; `hidden` when the element is styled out of sight (display:none,
-    visibility:hidden, off-screen, zero size) by inline style or the `hidden` attribute."""
+    """A reference from a page: `kind` is "a", "img", "script", "css", "iframe", "media" or "embed";
+    `text` the link text or the image's alt. (Hidden links are judged by `checks/dark_links.py` from the
+    tree itself.)"""
 
     url: str
     kind: str
     text: str = ""
-    snippet: str = ""
-    hidden: bool = False
 
 
 @dataclass

@@ -14,11 +14,6 @@ from .document import Link, Page, Response
 
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 CHINESE_FAMILY = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030"}
-HIDDEN_STYLE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top|text-indent)\s*:\s*-\d{3,}"
-    r"|(?:width|height)\s*:\s*0(?:px)?\s*(?:;|$)|font-size\s*:\s*0(?:px)?\s*(?:;|$)",
-    re.IGNORECASE,
-)
 LINK_SOURCES = [
     ("a[href]", "href", "a"),
     ("area[href]", "href", "a"),
@@ -75,27 +70,26 @@ def decode(body: bytes, content_type_header: str = "") -> str:
     return body.decode(codec or "utf-8", "replace")
 
 
-def _hidden(node) -> bool:
-    current, steps = node, 0
-    while current is not None and steps < 6:  # the element or a close ancestor
-        attrs = current.attributes
-        if "hidden" in attrs or HIDDEN_STYLE.search(attrs.get("style") or ""):
-            return True
-        current, steps = current.parent, steps + 1
-    return False
-
-
 def _base(tree: LexborHTMLParser, url: str) -> str:
     base = tree.css_first("base[href]")
     href = (base.attributes.get("href") or "").strip() if base else ""
     return urljoin(url, href) if href else url
 
 
-def absolute(base: str, href: str) -> str | None:
-    """An absolute http(s) URL without its fragment, or None for mailto:, javascript:, data: and junk."""
+def absolute(base: str, href: str, origin: str = "") -> str | None:
+    """An absolute http(s) URL without its fragment, or None for mailto:, javascript:, data: and junk.
+    `origin` (scheme://host of `base`) lets root-relative links skip the general join."""
     href = (href or "").strip()
     if not href or href.startswith("#"):
         return None
+    if (
+        origin
+        and href.startswith("/")
+        and not href.startswith("//")
+        and "/." not in href
+        and "\\" not in href
+    ):
+        return origin + href.split("#", 1)[0]
     try:
         joined = urldefrag(urljoin(base, href)).url
         parts = urlsplit(joined)
@@ -109,17 +103,18 @@ def absolute(base: str, href: str) -> str | None:
 
 def links_of(tree: LexborHTMLParser, url: str) -> list[Link]:
     base, found = _base(tree, url), []
+    parts = urlsplit(base)
+    origin = f"{parts.scheme}://{parts.netloc}"
     for selector, attribute, kind in LINK_SOURCES:
         for node in tree.css(selector):
             rel = (node.attributes.get("rel") or "").lower()
             if kind == "css" and "stylesheet" not in rel and "icon" not in rel:
                 continue
-            target = absolute(base, node.attributes.get(attribute) or "")
+            target = absolute(base, node.attributes.get(attribute) or "", origin)
             if target is None:
                 continue
             text = node.text(strip=True) if kind == "a" else (node.attributes.get("alt") or "")
-            snippet = (node.html or "")[:200]
-            found.append(Link(target, kind, " ".join(text.split())[:200], snippet, _hidden(node)))
+            found.append(Link(target, kind, " ".join(text.split())[:200]))
     return found
 
 

@@ -39,7 +39,7 @@ def claim_due(today: date, *, force: bool = False, ids: list[int] | None = None)
     """The active targets not yet patrolled today, marked as taken in one short transaction; rows another
     worker holds are skipped, so two patrols never crawl one site twice on the same day."""
     with transaction.atomic():
-        due = Target.objects.select_for_update(skip_locked=True).filter(active=True)
+        due = Target.objects.select_for_update(skip_locked=True, of=("self",)).filter(active=True)
         if ids:
             due = due.filter(pk__in=ids)
         if not force:

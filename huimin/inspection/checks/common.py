@@ -69,13 +69,29 @@ def walk(root, *, skip: set[str] = INVISIBLE_TAGS) -> Iterator[tuple[str, Any]]:
         stack.extend((False, child) for child in reversed(children))
 
 
+def text_nodes(root) -> Iterator[Any]:
+    """The text nodes under `root` in document order, except those of script, style and the other
+    invisible elements (by their parent; the traversal itself runs in C)."""
+    if root is None:
+        return
+    for node in root.traverse(include_text=True, skip_empty=True):
+        if node.is_text_node:
+            parent = node.parent
+            if parent is None or parent.tag not in INVISIBLE_TAGS:
+                yield node
+
+
 def text_of(root) -> str:
     """Rendered-like text of an element: block elements separated by new lines, script and style left out,
     runs of spaces collapsed."""
     parts: list[str] = []
-    for event, node in walk(root):
-        if event == "text":
-            parts.append(node.text_content or "")
+    if root is None:
+        return ""
+    for node in root.traverse(include_text=True, skip_empty=True):
+        if node.is_text_node:
+            parent = node.parent
+            if parent is None or parent.tag not in INVISIBLE_TAGS:
+                parts.append(node.text_content or "")
         elif node.tag in BLOCK_TAGS:
             parts.append("\n")
     lines = (SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))

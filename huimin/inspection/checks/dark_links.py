@@ -8,13 +8,21 @@ are reported as a warning only: collapsed menus of 友情链接 are commonly hid
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 from ..document import Finding, Page, Site
 from ..enums import Check, Severity
-from ..parse import HIDDEN_STYLE, absolute
+from ..parse import absolute
 from .common import ancestors, short
+
+# Inline styles that put an element out of sight: display:none, visibility:hidden, far off-screen, zero size.
+HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|(?:left|top|text-indent)\s*:\s*-\d{3,}"
+    r"|(?:width|height)\s*:\s*0(?:px)?\s*(?:;|$)|font-size\s*:\s*0(?:px)?\s*(?:;|$)",
+    re.IGNORECASE,
+)
 
 SECOND_LEVEL_CN = {"gov", "com", "net", "org", "edu", "ac"}
 MAX_FINDINGS = 20

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from ..document import Finding, Page, Site
 from ..enums import Check, Severity
-from .common import ancestors, cached, footer_nodes, has_content_meta, meta, tokens, walk
+from .common import ancestors, cached, footer_nodes, has_content_meta, meta, text_nodes, tokens
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DATE = re.compile(r"(?<!\d)(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日)(?!\d)")
@@ -77,9 +77,7 @@ def dated_items(page: Page, site: Site | None = None) -> list[date]:
     def compute() -> list[date]:
         footers = {n.mem_id for n in footer_nodes(page)}
         found = []
-        for event, node in walk(page.tree.body):
-            if event != "text":
-                continue
+        for node in text_nodes(page.tree.body):
             text = node.text_content or ""
             short = month_day(text, latest - timedelta(days=1)) if len(text) <= 16 else None
             if short is None and not DATE.search(text):
