@@ -19,6 +19,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
@@ -361,6 +362,28 @@ def classify(response: Response) -> tuple[Check, Severity, str] | None:
     if response.redirects and LOGIN_PATH.search(urlsplit(response.final_url).path):
         return Check.LINK_CAUTION, Severity.INFO, "链接跳转到登录页面"
     return None
+
+
+async def _availability(urls: list[str], timeout: float) -> dict[str, tuple[bool, str]]:
+    site = Site(urls[0], datetime.now().astimezone()) if urls else None
+    crawler = Crawler(site, Options(rate=0, timeout=timeout, concurrency=8), page_checks=lambda p, s: [])
+    client_timeout = aiohttp.ClientTimeout(total=timeout)
+    connector = aiohttp.TCPConnector(limit=8, resolver=_Resolver())
+    headers = {"User-Agent": USER_AGENT}
+    async with aiohttp.ClientSession(connector=connector, timeout=client_timeout, headers=headers) as session:
+        answers = await asyncio.gather(*(crawler.fetch(session, url, read=False) for url in urls))
+    results = {}
+    for url, answer in zip(urls, answers, strict=True):
+        if answer.status is None:
+            results[url] = (False, ERROR_TEXT.get(answer.error, answer.error))
+        else:
+            results[url] = (answer.status < 500, f"HTTP {answer.status}")
+    return results
+
+
+def availability(urls: list[str], timeout: float = 15.0) -> dict[str, tuple[bool, str]]:
+    """Whether each homepage answers (below 500) within `timeout` seconds, with a short reason."""
+    return asyncio.run(_availability(urls, timeout)) if urls else {}
 
 
 def inspect_site(site: Site, options: Options, progress=None, page_checks=None) -> Crawl:

@@ -50,6 +50,25 @@ class Run(models.Model):
         return f"{self.target} {self.started:%Y-%m-%d %H:%M}"
 
 
+class Probe(models.Model):
+    """One availability probe of a target's homepage (`huimin inspect-probe`, run at least 20 times a
+    day): the national veto counts the share of failed probes over a week."""
+
+    target = models.ForeignKey(
+        Target, verbose_name="巡查对象", on_delete=models.CASCADE, related_name="probes"
+    )
+    at = models.DateTimeField("时间")
+    ok = models.BooleanField("可访问")
+    detail = models.CharField("说明", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "可用性探测"
+        indexes = [models.Index(fields=["target", "at"])]
+
+    def __str__(self):
+        return f"{self.target} {self.at:%Y-%m-%d %H:%M} {'可访问' if self.ok else '失败'}"
+
+
 class PeriodReport(models.Model):
     class Kind(models.TextChoices):
         MONTHLY = "monthly", "月检查报告"

@@ -8,22 +8,26 @@ import logging
 import re
 from collections import Counter
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site as WagtailSite
 
 from . import dbchecks, report
-from .crawler import Crawl, Options, inspect_site
-from .document import Site
-from .enums import Check
-from .models import PeriodReport, Run, Target
+from .crawler import Crawl, Options, availability, inspect_site
+from .document import Finding, Site
+from .enums import Check, Severity
+from .models import PeriodReport, Probe, Run, Target
 
 logger = logging.getLogger(__name__)
 PERIOD = re.compile(r"\A(\d{4})(?:-(\d{2})|Q([1-4]))\Z")
 WORST = 5
 DB_COLUMN_CHECKS = (Check.COLUMN_STALE, Check.COLUMN_EMPTY)
+# The national availability rule: over a week, at least 20 probes a day; 5 % failed is a veto, 3 % a warning.
+WEEK = timedelta(days=7)
+MIN_PROBES = 20
+VETO_SHARE, WARN_SHARE = 0.05, 0.03
 
 
 def sync_group_targets() -> int:
@@ -49,6 +53,37 @@ def claim_due(today: date, *, force: bool = False, ids: list[int] | None = None)
     return targets
 
 
+def probe(now: datetime | None = None, *, check=availability) -> list[Probe]:
+    """Probe every active target's homepage once (`huimin inspect-probe`, run every hour)."""
+    now = now or timezone.now()
+    sync_group_targets()
+    targets = list(Target.objects.filter(active=True))
+    results = check([t.url for t in targets])
+    probes = [Probe(target=t, at=now, ok=results[t.url][0], detail=results[t.url][1][:100]) for t in targets]
+    Probe.objects.bulk_create(probes)
+    Probe.objects.filter(at__lt=now - 5 * WEEK).delete()  # a month of history is plenty
+    for failed in [p for p in probes if not p.ok]:
+        logger.warning(
+            "Homepage of %s (%s) did not answer: %s", failed.target, failed.target.url, failed.detail
+        )
+    return probes
+
+
+def availability_finding(target: Target, now: datetime) -> Finding | None:
+    """`unreachable` from the last week's probes, once there are enough of them to judge."""
+    probes = target.probes.filter(at__gt=now - WEEK, at__lte=now)
+    total = probes.count()
+    if total < MIN_PROBES:
+        return None
+    failed = probes.filter(ok=False).count()
+    share = failed / total
+    if share < WARN_SHARE:
+        return None
+    severity = Severity.VETO if share >= VETO_SHARE else Severity.WARN
+    evidence = f"近 7 天探测首页 {total} 次，{failed} 次无法访问（{share:.1%}）"
+    return Finding(Check.UNREACHABLE, severity, target.url, "", evidence, True)
+
+
 def record_run(target: Target, crawl: Crawl, started: datetime) -> Run:
     """Store a crawl. For a site of the group, the column findings come from the database (each column's
     own cycle and the person answering for it) instead of the crawler's guesses, and policies without an
@@ -56,6 +91,9 @@ def record_run(target: Target, crawl: Crawl, started: datetime) -> Run:
     if target.site_id is not None:
         crawl.findings = [f for f in crawl.findings if f.check not in DB_COLUMN_CHECKS]
         crawl.findings.extend(dbchecks.site_findings(target.site, timezone.localtime(started)))
+    weekly = availability_finding(target, started)
+    if weekly is not None:
+        crawl.findings.append(weekly)
     data = report.as_json(crawl, started)
     return Run.objects.create(
         target=target,

@@ -128,3 +128,28 @@ def test_the_admin_shows_targets_runs_and_reports_to_platform_administrators(
     assert client.get("/admin/inspection/", **HOST).status_code in (302, 403)
     assert client.get(f"/admin/inspection/runs/{run.pk}/", **HOST).status_code in (302, 403)
     assert PeriodReport.objects.count() == 1
+
+
+def test_each_probe_records_whether_the_homepage_answered(outside):
+    down = Target.objects.create(name="停机网站", url="http://127.0.0.1:9/")
+    probes = {p.target_id: p for p in services.probe()}
+    assert probes[outside.pk].ok and probes[outside.pk].detail == "HTTP 200"
+    assert not probes[down.pk].ok and probes[down.pk].detail == "无法连接"
+    assert set(probes) == {outside.pk, down.pk}  # inactive targets are not probed
+
+
+@pytest.mark.parametrize(("probes", "failed", "severity"), [(19, 5, None), (40, 1, None), (100, 3, "warn"),
+                                                           (40, 2, "veto")])  # fmt: skip
+def test_a_week_of_failed_probes_makes_a_site_unreachable(outside, probes, failed, severity):
+    from datetime import timedelta
+
+    from huimin.inspection.models import Probe
+
+    Probe.objects.bulk_create(
+        Probe(target=outside, at=NOV - timedelta(hours=n + 1), ok=n >= failed) for n in range(probes)
+    )
+    Probe.objects.create(target=outside, at=NOV - timedelta(days=8), ok=False)  # older than a week
+    finding = services.availability_finding(outside, NOV)
+    assert (finding.severity if finding else None) == severity
+    run = services.record_run(outside, _crawl(outside.url), NOV)
+    assert ("unreachable" in run.counts) is (severity is not None)
