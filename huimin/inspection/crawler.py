@@ -60,6 +60,7 @@ class Options:
     concurrency: int = 16
     rate: float = 10.0  # requests per second per host; 0 means no limit
     timeout: float = 15.0
+    connect_timeout: float = 10.0  # within `timeout`
     max_bytes: int = 5 * 1024 * 1024
     max_depth: int = 30
     subdomains: bool = False
@@ -291,17 +292,24 @@ class Crawler:
     async def _check(self, session, url: str) -> None:
         self.checked[url] = await self.fetch(session, url, read=False, method="HEAD")
 
-    async def run(self) -> Crawl:
-        began = time.monotonic()
+    def session(self) -> aiohttp.ClientSession:
+        """The HTTP client of a crawl: one pool of `concurrency` connections, no cookies kept."""
         options = self.options
-        timeout = aiohttp.ClientTimeout(total=options.timeout, sock_connect=min(options.timeout, 10))
+        timeout = aiohttp.ClientTimeout(
+            total=options.timeout, sock_connect=min(options.timeout, options.connect_timeout)
+        )
         connector = aiohttp.TCPConnector(
             limit=options.concurrency, ttl_dns_cache=300, ssl=True, resolver=_Resolver()
         )
         headers = {"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate"}
-        async with aiohttp.ClientSession(
+        return aiohttp.ClientSession(
             connector=connector, timeout=timeout, headers=headers, cookie_jar=aiohttp.DummyCookieJar()
-        ) as session:
+        )
+
+    async def run(self) -> Crawl:
+        began = time.monotonic()
+        options = self.options
+        async with self.session() as session:
             await self._load_robots(session)
             self.seen.add(self.start_url)
             self.enqueued = 1
@@ -365,12 +373,10 @@ def classify(response: Response) -> tuple[Check, Severity, str] | None:
 
 
 async def _availability(urls: list[str], timeout: float) -> dict[str, tuple[bool, str]]:
-    site = Site(urls[0], datetime.now().astimezone()) if urls else None
-    crawler = Crawler(site, Options(rate=0, timeout=timeout, concurrency=8), page_checks=lambda p, s: [])
-    client_timeout = aiohttp.ClientTimeout(total=timeout)
-    connector = aiohttp.TCPConnector(limit=8, resolver=_Resolver())
-    headers = {"User-Agent": USER_AGENT}
-    async with aiohttp.ClientSession(connector=connector, timeout=client_timeout, headers=headers) as session:
+    site = Site(urls[0], datetime.now().astimezone())
+    options = Options(rate=0, timeout=timeout, connect_timeout=timeout, concurrency=8)
+    crawler = Crawler(site, options, page_checks=lambda page, site: [])
+    async with crawler.session() as session:
         answers = await asyncio.gather(*(crawler.fetch(session, url, read=False) for url in urls))
     results = {}
     for url, answer in zip(urls, answers, strict=True):

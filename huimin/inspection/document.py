@@ -93,7 +93,7 @@ class Site:
 
     start_url: str
     now: datetime
-    extra_words: list[tuple[str, str]] = field(default_factory=list)
+    extra_words: list[tuple] = field(default_factory=list)  # (wrong, right[, veto]) as `words.parse_words`
 
     @property
     def host(self) -> str:

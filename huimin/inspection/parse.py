@@ -4,16 +4,14 @@ accepts anything a browser would), and collect its meta tags and links."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from charset_normalizer import from_bytes
 from selectolax.lexbor import LexborHTMLParser
+
+from huimin.core import encodings
 
 from .document import Link, Page, Response
 
-META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-CHINESE_FAMILY = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030"}
 LINK_SOURCES = [
     ("a[href]", "href", "a"),
     ("area[href]", "href", "a"),
@@ -31,43 +29,14 @@ LINK_SOURCES = [
 FOLLOWED_SCHEMES = ("http", "https")
 
 
-def _python_codec(name: str) -> str | None:
-    import codecs
-
-    name = name.strip().lower()
-    name = CHINESE_FAMILY.get(name, name)  # GB18030 is a superset: decoding GB2312/GBK as it never loses
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
 def decode(body: bytes, content_type_header: str = "") -> str:
-    """The text of an HTML body: the HTTP charset, then the meta charset, each tried strictly; then
-    detection; UTF-8 with replacement as the last resort. Never raises."""
-    if body.startswith(b"\xef\xbb\xbf"):
-        return body[3:].decode("utf-8", "replace")
-    candidates = []
-    match = re.search(r"charset\s*=\s*\"?([A-Za-z0-9_.:-]+)", content_type_header or "", re.IGNORECASE)
-    if match:
-        candidates.append(match.group(1))
-    meta = META_CHARSET.search(body[:4096])
-    if meta:
-        candidates.append(meta.group(1).decode("ascii", "ignore"))
-    for name in candidates:
-        codec = _python_codec(name)
-        if codec:
-            try:
-                return body.decode(codec)
-            except UnicodeDecodeError:
-                continue  # the declaration lies; try the next, then detect
+    """The text of an HTML body: the HTTP charset, then the `<meta>` charset, then detection
+    (`core.encodings`); what nothing reads is read as UTF-8 with replacement. Never raises."""
+    declared = (encodings.http_charset(content_type_header), encodings.meta_charset(body))
     try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(body[:200_000], cp_isolation=["gb18030", "big5", "utf_8", "cp1252"]).best()
-    codec = _python_codec(best.encoding) if best else None
-    return body.decode(codec or "utf-8", "replace")
+        return encodings.decode_text(body, declared=declared)[0]
+    except encodings.UndecodableText:
+        return body.decode("utf-8", "replace")
 
 
 def _base(tree: LexborHTMLParser, url: str) -> str:

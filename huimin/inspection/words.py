@@ -1,5 +1,7 @@
 """Extra dictionary entries given with `--words`: one per line, `wrong<TAB>right` (right may be empty for a
-banned word); blank lines and lines starting with # are skipped. UTF-8, or GBK as many offices save it."""
+banned word), optionally a third field `veto` for entries whose finding vetoes the site; blank lines and lines
+starting with # are skipped. UTF-8, or GBK as many offices save it. The shipped dictionary
+(`data/expressions.tsv`) is read by the same parser."""
 
 from __future__ import annotations
 
@@ -12,23 +14,27 @@ class WordsError(ValueError):
     """The words file cannot be used; the message says why, in Chinese."""
 
 
-def parse_words(text: str) -> list[tuple[str, str]]:
+Entry = tuple[str, str, bool]  # wrong, right ("" for a banned word), veto
+
+
+def parse_words(text: str) -> list[Entry]:
     entries = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip("\ufeff").rstrip("\r\n")
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        wrong, _, right = line.partition("\t")
-        wrong, right = wrong.strip(), right.split("\t")[0].strip()
+        fields = [field.strip() for field in line.split("\t")]
+        wrong, right = fields[0], fields[1] if len(fields) > 1 else ""
+        veto = len(fields) > 2 and fields[2].lower() == "veto"
         if not wrong or len(wrong) > 100 or len(right) > 100:
             raise WordsError(
                 f"词表第 {number} 行格式不正确：应为“错误写法<TAB>正确写法”，每项不超过 100 字。"
             )
-        entries.append((wrong, right))
+        entries.append((wrong, right, veto))
     return entries
 
 
-def read_words(path: str) -> list[tuple[str, str]]:
+def read_words(path: str) -> list[Entry]:
     file = Path(path)
     try:
         if file.stat().st_size > MAX_BYTES:

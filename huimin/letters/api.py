@@ -7,10 +7,8 @@ safe: the same id on the same channel returns the letter already received instea
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -18,13 +16,13 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
-from wagtail.models import Site
 
 from huimin.core import throttle
-from huimin.core.api import HOSTNAME, ErrorOut
+from huimin.core.api import ErrorOut
+from huimin.sites import queries as site_queries
 from huimin.sites.models import OrgUnit
 
-from . import dispatch_link, services
+from . import dispatch_link, queries, services
 from .enums import Channel, Kind
 from .forms import MOBILE
 from .models import InboundEvent, Letter
@@ -60,11 +58,10 @@ def _channel(request: HttpRequest) -> str:
     header = request.headers.get("Authorization", "")
     if not header:
         return Channel.WEB
-    token = header.removeprefix("Bearer ").strip()
-    for channel, expected in settings.HUIMIN_LETTER_TOKENS.items():
-        if channel in Channel.values and hmac.compare_digest(token.encode(), expected.encode()):
-            return channel
-    raise HttpError(401, "渠道令牌无效。")
+    channel = queries.channel_for_token(header.removeprefix("Bearer ").strip())
+    if channel is None:
+        raise HttpError(401, "渠道令牌无效。")
+    return channel
 
 
 def _problem(message: str):
@@ -83,8 +80,7 @@ def _problem(message: str):
 )
 def create_letter(request: HttpRequest, payload: LetterIn):
     channel = _channel(request)
-    hostname = payload.site.strip().lower()
-    site = Site.objects.filter(hostname=hostname).first() if HOSTNAME.match(hostname) else None
+    site = site_queries.site_for_hostname(payload.site)
     if site is None:
         _problem("受理网站不存在，请填写网站群中一个站点的主机名。")
     if payload.kind not in Kind.values:

@@ -14,7 +14,6 @@ progress only (status, service, dates, unit), never its text. Errors never repea
 
 from __future__ import annotations
 
-import hmac
 import re
 from collections import defaultdict
 from contextlib import suppress
@@ -34,10 +33,10 @@ from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import Site
 
 from huimin.core import throttle
-from huimin.core.api import HOSTNAME
+from huimin.sites import queries as site_queries
 
 from . import deadlines, queries, services
-from .enums import OPEN_STATES, Channel, Kind, State
+from .enums import OPEN_STATES, Kind, State
 from .forms import MOBILE
 from .masking import mask
 from .models import Letter
@@ -137,9 +136,10 @@ def _request(letter: Letter) -> dict:
 
 
 def _jurisdiction(value: str) -> Site | None:
-    hostname = value.strip().lower()
-    site = Site.objects.filter(hostname=hostname).first() if HOSTNAME.match(hostname) else None
-    _require(site is not None or not hostname, "jurisdiction_id 不正确：请填写网站群中一个站点的主机名。")
+    site = site_queries.site_for_hostname(value)
+    _require(
+        site is not None or not value.strip(), "jurisdiction_id 不正确：请填写网站群中一个站点的主机名。"
+    )
     return site
 
 
@@ -214,10 +214,10 @@ def _form(request) -> defaultdict[str, str]:
 
 
 def _channel(key: str) -> str:
-    for channel, token in settings.HUIMIN_LETTER_TOKENS.items():
-        if key and token and channel in Channel.values and hmac.compare_digest(key.encode(), token.encode()):
-            return channel
-    raise Problem(403, "api_key 无效或缺失。")
+    channel = queries.channel_for_token(key)
+    if channel is None:
+        raise Problem(403, "api_key 无效或缺失。")
+    return channel
 
 
 def _coordinate(value: str, limit: int) -> str:

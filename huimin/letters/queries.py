@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
 from huimin.sites.enums import Role
@@ -13,9 +15,23 @@ from huimin.workdays.queries import schedule_for
 from huimin.workdays.working_time import SHANGHAI, working_time_between
 
 from .deadlines import WAITING_STATES
-from .enums import Rating, State
+from .enums import Channel, Rating, State
 from .models import Letter, ReplyTemplate
 from .services import UNIT_ROLES
+
+
+def channel_for_token(token: str) -> str | None:
+    """The intake channel whose token (HUIMIN_LETTER_TOKENS) this is, compared in constant time; None for
+    an empty or unknown token."""
+    for channel, expected in settings.HUIMIN_LETTER_TOKENS.items():
+        if (
+            token
+            and expected
+            and channel in Channel.values
+            and hmac.compare_digest(token.encode(), expected.encode())
+        ):
+            return channel
+    return None
 
 
 def unit_from(value) -> OrgUnit | None:

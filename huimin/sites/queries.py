@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from wagtail.models import Page, Site
 
 from huimin.articles.models import ArticlePage
+from huimin.core.api import HOSTNAME
 
 from .models import ColumnPage, HomePage
 
@@ -45,6 +46,12 @@ def newest_item_date(column: ColumnPage):
         .values_list("pub_date", flat=True)
         .first()
     )
+
+
+def site_for_hostname(value: str) -> Site | None:
+    """The group's site with this hostname (any case, spaces around ignored), or None for anything else."""
+    hostname = (value or "").strip().lower()
+    return Site.objects.filter(hostname=hostname).first() if HOSTNAME.match(hostname) else None
 
 
 def site_chrome(request) -> dict:

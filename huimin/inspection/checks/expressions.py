@@ -4,7 +4,7 @@ visible text with an Aho-Corasick automaton. One finding per wrong phrase per pa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib.resources import files
 
@@ -12,30 +12,16 @@ import ahocorasick
 
 from ..document import Finding, Page, Site
 from ..enums import Check, Severity
+from ..words import Entry, parse_words
 from .common import visible_text
 
 CONTEXT = 20  # characters of context on each side in the evidence
-
-Entry = tuple[str, str, bool]  # wrong, right ("" for a banned word), veto
-
-
-def parse_entries(lines: Iterable[str]) -> list[Entry]:
-    entries = []
-    for line in lines:
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        fields = [field.strip() for field in line.rstrip("\r\n").split("\t")]
-        if fields[0]:
-            right = fields[1] if len(fields) > 1 else ""
-            veto = len(fields) > 2 and fields[2].lower() == "veto"
-            entries.append((fields[0], right, veto))
-    return entries
 
 
 @lru_cache(maxsize=1)
 def builtin_entries() -> tuple[Entry, ...]:
     text = files("huimin.inspection").joinpath("data/expressions.tsv").read_text(encoding="utf-8")
-    return tuple(parse_entries(text.splitlines()))
+    return tuple(parse_words(text))
 
 
 @lru_cache(maxsize=32)
@@ -51,7 +37,7 @@ def automaton(entries: tuple[Entry, ...]) -> ahocorasick.Automaton | None:
 
 
 def entries_for(site: Site) -> tuple[Entry, ...]:
-    extra = tuple((str(w).strip(), str(r).strip(), False) for w, r in site.extra_words if str(w).strip())
+    extra = tuple((w, r, bool(rest and rest[0])) for w, r, *rest in site.extra_words if w)
     return builtin_entries() + extra
 
 

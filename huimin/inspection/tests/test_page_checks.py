@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from huimin.inspection.checks import PAGE_CHECKS, dated_items, page_kind, privacy_in_text, run_page_checks
-from huimin.inspection.checks.expressions import builtin_entries, parse_entries
+from huimin.inspection.checks.expressions import builtin_entries
 from huimin.inspection.checks.staleness import column_cycles
 from huimin.inspection.document import Finding, Page, Site
 from huimin.inspection.enums import Check, Severity
 from huimin.inspection.parse import page_from_html
+from huimin.inspection.words import parse_words
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -345,7 +346,7 @@ def test_dictionary_is_well_formed():
     assert len(entries) >= 30
     assert ("台湾总统", "台湾地区领导人", True) in entries
     assert all(wrong not in right for wrong, right, _ in entries)  # no shipped entry needs the guard
-    assert parse_entries(["# c", "", "a\tb", "c\t", "d\te\tveto"]) == [
+    assert parse_words("\n".join(["# c", "", "a\tb", "c\t", "d\te\tveto"])) == [
         ("a", "b", False),
         ("c", "", False),
         ("d", "e", True),

@@ -6,7 +6,6 @@ database, so the stage can be tested (and benchmarked) on its own.
 
 from __future__ import annotations
 
-import codecs
 import io
 import os
 import re
@@ -15,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import charset_normalizer
+from huimin.core import encodings
 
 from .header import known_label_count, split_text_header
 
@@ -39,21 +38,9 @@ MAGIC = (
     (b"\x7fELF", "可执行程序"),
     (b"MZ\x90\x00", "可执行程序"),
 )
-BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-# charset-normalizer's names for the GB 2312 / GBK / GB 18030 family, all decoded as GB 18030 (the superset).
-GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "hz", "euc_cn", "ms936"}
-# Other encodings a Chinese government text plausibly comes in.
-OTHER_ACCEPTED = {"big5", "big5hkscs", "cp950", "utf_16", "utf_16_le", "utf_16_be", "utf_32"}
 HEADER_TABLES_LOOKED_AT = 20
 HEADER_TABLE_MAX_TEXT = 4000
 TITLE_SUFFIX_RE = re.compile(r"\s*(?:_|\s[-|–—]\s|｜)[^_|｜]{2,40}\Z")
-META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
 CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
@@ -164,7 +151,7 @@ def refuse_binary(data: bytes) -> None:
         if data.startswith(magic):
             raise SourceError(f"无法识别的文件内容：这是{name}，不是文本。")
     sample = data[:65536]
-    if any(sample.startswith(bom) for bom, _ in BOMS):
+    if any(sample.startswith(bom) for bom, _ in encodings.BOMS):
         return
     if b"\x00" in sample:
         raise SourceError("无法识别的文件内容：含有二进制数据，不是文本。")
@@ -174,57 +161,11 @@ def refuse_binary(data: bytes) -> None:
 
 
 def decode_text(data: bytes, *, declared: str = "") -> tuple[str, str]:
-    """The text and the encoding it was read with.
-
-    UTF-8 (with or without BOM) and the other BOM-marked Unicode forms first; then an encoding the file
-    declares; then charset-normalizer's guess, accepted for the GB 2312/GBK/GB 18030 family (read as
-    GB 18030, their superset), Big5 and UTF-16/32; GB 18030 is the last resort.
-    """
-    for bom, encoding in BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding), encoding.replace("utf-8", "utf-8-sig")
-            except UnicodeDecodeError:
-                raise SourceError("无法识别的文件内容：文本编码与其字节顺序标记不符。") from None
+    """`core.encodings.decode_text`, refusing what it cannot read with a `SourceError`."""
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    candidates = []
-    if declared:
-        candidates.append(_normalise_encoding(declared))
-    guess = charset_normalizer.from_bytes(data[:262144]).best()
-    if guess is not None:
-        candidates.append(_normalise_encoding(guess.encoding))
-    candidates.append("gb18030")
-    for encoding in dict.fromkeys(candidates):
-        if encoding not in GB_FAMILY | OTHER_ACCEPTED:
-            continue
-        encoding = "gb18030" if encoding in GB_FAMILY else encoding
-        try:
-            text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        if _plausible(text):
-            return text, encoding
-    raise SourceError("无法识别的文件内容：无法判断文本编码（支持 UTF-8、GBK/GB18030、Big5）。")
-
-
-def _normalise_encoding(name: str) -> str:
-    name = name.strip().lower().replace("-", "_")
-    try:
-        return codecs.lookup(name).name.replace("-", "_")
-    except LookupError:
-        return name
-
-
-def _plausible(text: str) -> bool:
-    """Decoded text that reads as text: few control characters and replacement marks."""
-    sample = text[:20000]
-    if not sample.strip():
-        return True
-    odd = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch in "\ufffd\x7f")
-    return odd <= len(sample) // 200
+        return encodings.decode_text(data, declared=declared)
+    except encodings.UndecodableText as error:
+        raise SourceError(str(error)) from None
 
 
 def read_text(path: Path, data: bytes) -> RawDocument:
@@ -344,8 +285,7 @@ def read_html(path: Path, data: bytes) -> RawDocument:
     from bs4 import BeautifulSoup
 
     refuse_binary(data)
-    declared = META_CHARSET_RE.search(data[:4096])
-    text, encoding = decode_text(data, declared=declared.group(1).decode("ascii") if declared else "")
+    text, encoding = decode_text(data, declared=encodings.meta_charset(data))
     soup = BeautifulSoup(text, "html.parser")
     meta = {}
     for tag in soup.find_all("meta"):
