@@ -263,8 +263,12 @@ class Crawler:
                 self.crawl.findings.extend(privacy_in_text(text, url, False))
             return
         final = normalise(response.final_url) or url
-        if final != url and not self.in_scope(final):
-            return  # redirected off the site: its status is all we check
+        if final != url:
+            if not self.in_scope(final):
+                return  # redirected off the site: its status is all we check
+            if final in self.seen:
+                return  # an alias of a page crawled under its own address (a switch link, a short URL)
+            self.seen.add(final)
         page = build_page(response, is_homepage=is_home, depth=depth)
         self.crawl.pages_crawled += 1
         self.crawl.findings.extend(self.page_checks(page, self.site))

@@ -96,6 +96,23 @@ def test_every_planted_fault_is_found_with_its_id_and_nothing_else(site):
     assert not [f for f in crawl.findings if f.check == "unreachable"]
 
 
+def test_a_redirect_to_a_page_already_known_does_not_crawl_it_twice():
+    routes = {
+        "/": Route(page("/column/", "/switch?next=/column/", "/short")),
+        "/switch": Route(status=302, headers={"Location": "/column/"}),
+        "/short": Route(status=301, headers={"Location": "/other/"}),
+        "/column/": Route(page("/")),
+        "/other/": Route(page("/", "/other/")),
+    }
+    server = SiteServer(routes)
+    try:
+        crawl = _crawl(server)
+    finally:
+        server.close()
+    assert crawl.pages_crawled == 3  # the home page, /column/ once, /other/ through /short
+    assert server.hits.get("/column/") == 1 and server.hits.get("/other/") == 1
+
+
 def test_robots_txt_and_the_page_limit_bound_an_endless_space(site):
     crawl = _crawl(site, max_pages=30)
     assert crawl.pages_crawled <= 30
