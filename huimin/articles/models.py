@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from huimin.accessibility.forms import AccessiblePageForm
 from huimin.sites.models import NationalTagsMixin
 from huimin.sites.page_tags import PUB_DATE_FORMAT
 
@@ -46,6 +47,7 @@ class ArticlePage(NationalTagsMixin, Page):
     parent_page_types = ["huimin_sites.ColumnPage"]
     subpage_types = []
     template = "articles/article_page.html"
+    base_form_class = AccessiblePageForm
 
     class Meta:
         verbose_name = "文章"

@@ -15,6 +15,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from huimin.accessibility.forms import AccessiblePageForm
 from huimin.sites.models import NationalTagsMixin, OrgUnit
 from huimin.sites.page_tags import PUB_DATE_FORMAT
 
@@ -204,6 +205,7 @@ class PolicyPage(RoutablePageMixin, NationalTagsMixin, Page):
     parent_page_types = ["huimin_policies.PolicyLibraryPage"]
     subpage_types = []
     template = "policies/policy_page.html"
+    base_form_class = AccessiblePageForm
 
     class Meta:
         verbose_name = "政策文件"
@@ -377,6 +379,7 @@ class InterpretationPage(NationalTagsMixin, Page):
     parent_page_types = ["huimin_policies.PolicyLibraryPage", "huimin_sites.ColumnPage"]
     subpage_types = []
     template = "policies/interpretation_page.html"
+    base_form_class = AccessiblePageForm
 
     class Meta:
         verbose_name = "政策解读"
