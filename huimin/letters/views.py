@@ -1,27 +1,45 @@
-"""Public pages of netizen messages: write a letter, and follow it with the query code and password."""
+"""Public pages of netizen messages: write a letter (the form, a review step, then the letter), and follow it
+with the query code and password."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import secrets
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from huimin.core import throttle
 from huimin.sites import queries as site_queries
+from huimin.sites.models import OrgUnit
 
-from . import attachments, services
-from .enums import State
+from . import attachments, masking, services
+from .enums import Channel, Kind, State
 from .forms import LetterForm, QueryForm, RatingForm, SupplementForm
 from .models import Attachment, Letter
 
 SESSION_KEY = "huimin_letters_open"
 QUERY_FAILURES = "letter-query"
 HOUR = timedelta(hours=1)
+PENDING_KEY = "huimin_letter_pending"  # the submission waiting for confirmation
+DONE_KEY = "huimin_letter_done"  # confirmed review tokens: letter and password, for repeated confirms
+PENDING_PREFIX = "pending"  # in the private letters storage
+PENDING_MAX_AGE = 60 * 60  # seconds
+EXTERNAL_PREFIX = "web-form:"
+PROBLEMS = {
+    "missing": "无法确认提交：这份留言的核对信息已失效，或不是在本浏览器中填写的。留言没有提交，请重新填写。",
+    "lost": "这份留言的核对信息已失效，附件没有保留。留言没有提交：请检查下面的内容，重新选择附件、"
+    "回答验证问题后再提交。",
+    "expired": f"您的留言填写后超过 {PENDING_MAX_AGE // 60} 分钟没有确认提交，为保护您的信息已失效，"
+    "附件已删除。留言没有提交：填写的内容已保留，请重新选择附件、回答验证问题后再提交。",
+    "files": "附件已失效，留言没有提交。填写的内容已保留，请重新选择附件、回答验证问题后再提交。",
+}
 PUBLIC_ACTIONS = {
     "submit": "收到留言",
     "dispatch": "已分办至承办单位",
@@ -41,44 +59,278 @@ PUBLIC_ACTIONS = {
 }
 
 
+# --- writing a letter: the form, a review step, then the letter -------------------------------------
+#
+# A valid form does not submit: it becomes a *pending submission*, shown back on a review page
+# (请核对您的留言) with two buttons, 返回修改 and 确认提交 (WCAG 3.3.4/3.3.6). The pending submission
+# lives on the server, bound to the browser's session: its cleaned values in the session, its files in the
+# private letters storage under `pending/` (named "<created>-<token>-<random><ext>"). It lasts
+# `PENDING_MAX_AGE` from the first review. The review page names it by a random token; a confirm whose
+# token is not this session's pending submission (another browser, or one that expired) is refused and
+# the form is shown again. The human check is answered once, on the form; the hourly limits apply at
+# confirm.
+
+
+def _now() -> int:
+    return int(timezone.now().timestamp())
+
+
+def _sweep_pending_files(now: int) -> None:
+    """Delete every browser's pending files older than `PENDING_MAX_AGE`.
+
+    Kept simple on purpose: no scheduled job; this runs each time any review or confirm step happens, so
+    the files of a submission left unconfirmed are removed at the next review or confirm by anyone."""
+    storage = attachments.storage()
+    try:
+        _, names = storage.listdir(PENDING_PREFIX)
+    except OSError:
+        return
+    for name in names:
+        created = name.partition("-")[0]
+        if created.isdigit() and now - int(created) > PENDING_MAX_AGE:
+            storage.delete(f"{PENDING_PREFIX}/{name}")
+
+
+def _discard(request, pending: dict) -> None:
+    """Forget the session's pending submission and delete its files."""
+    for file in pending.get("files", []):
+        attachments.storage().delete(file["path"])
+    if request.session.get(PENDING_KEY, {}).get("token") == pending.get("token"):
+        del request.session[PENDING_KEY]
+
+
+def _pending_for(request, token: str, now: int) -> tuple[dict | None, str]:
+    """The session's pending submission named by `token` and "", or what is wrong: "missing" (None: not
+    this session's, or gone) or "expired" (its values without files, for the form; the files are deleted)."""
+    pending = request.session.get(PENDING_KEY)
+    if not token or not pending or not secrets.compare_digest(pending.get("token", ""), token):
+        return None, "missing"
+    if now - pending["created"] > PENDING_MAX_AGE:
+        _discard(request, pending)
+        return {**pending, "files": []}, "expired"
+    return pending, ""
+
+
+def _form_data(pending: dict) -> dict:
+    """The pending values as the form would post them."""
+    data = {k: v for k, v in pending["data"].items() if k != "may_publish"}
+    if pending["data"]["may_publish"]:
+        data["may_publish"] = "on"
+    return data
+
+
+def _keep_pending(request, form: LetterForm, previous: dict | None, now: int) -> dict:
+    """Store a valid form as the session's pending submission (replacing any other), with its new files
+    saved under `pending/` and the kept files the visitor ticked removed."""
+    storage = attachments.storage()
+    if previous is None:
+        if request.session.get(PENDING_KEY):
+            _discard(request, request.session[PENDING_KEY])
+        token, created, revision, files = secrets.token_hex(16), now, 1, []
+    else:
+        token, created, revision = previous["token"], previous["created"], previous["revision"] + 1
+        removed = form.removed()
+        for index in removed:
+            storage.delete(previous["files"][index]["path"])
+        files = [f for i, f in enumerate(previous["files"]) if i not in removed]
+    for upload, kind in form.checked_uploads:
+        upload.seek(0)
+        suffix = attachments.KINDS[kind].extensions[0]
+        path = storage.save(f"{PENDING_PREFIX}/{created}-{token}-{secrets.token_hex(4)}{suffix}", upload)
+        files.append(
+            {"path": path, "name": attachments.clean_name(upload.name), "size": upload.size, "kind": kind}
+        )
+    data = form.cleaned_data
+    pending = {
+        "token": token,
+        "revision": revision,
+        "created": created,
+        "data": {
+            "kind": data["kind"],
+            "chosen_unit": str(data["chosen_unit"].pk) if data["chosen_unit"] else "",
+            "title": data["title"],
+            "content": data["content"],
+            "contact_name": data["contact_name"],
+            "contact_phone": data["contact_phone"],
+            "contact_email": data["contact_email"],
+            "may_publish": bool(data["may_publish"]),
+        },
+        "files": files,
+    }
+    request.session[PENDING_KEY] = pending
+    return pending
+
+
+def _form_page(request, chrome, form, *, pending=None, problems=(), status=400):
+    context = {**chrome, "form": form, "pending": pending, "problems": list(problems)}
+    return TemplateResponse(request, "letters/write.html", context, status=status)
+
+
+def _review_page(request, chrome, pending, *, problems=(), notice="", status=200):
+    data = pending["data"]
+    unit = OrgUnit.objects.filter(pk=data["chosen_unit"]).first() if data["chosen_unit"] else None
+    context = {
+        **chrome,
+        "pending": pending,
+        "problems": list(problems),
+        "notice": notice,
+        "minutes": PENDING_MAX_AGE // 60,
+        "expires_at": datetime.fromtimestamp(pending["created"] + PENDING_MAX_AGE, tz=UTC),
+        "kind": Kind(data["kind"]).label,
+        "unit": unit.name if unit else "不确定，由平台分办",
+        "data": data,
+        "phone": masking.MOBILE.sub(r"\1****\2", data["contact_phone"]),
+    }
+    return TemplateResponse(request, "letters/review.html", context, status=status)
+
+
+def _submitted_page(request, chrome, letter, password, *, repeated=False):
+    context = {**chrome, "letter": letter, "password": password, "repeated": repeated}
+    return TemplateResponse(request, "letters/submitted.html", context)
+
+
+def _remember_opened(request, letter) -> None:
+    opened = request.session.get(SESSION_KEY, [])
+    if letter.pk not in opened:
+        request.session[SESSION_KEY] = [*opened, letter.pk][-20:]
+
+
+def _already_submitted(request, token: str, now: int):
+    """(letter, password) when this session already confirmed the submission `token`, else None. The
+    password is kept in the session for `PENDING_MAX_AGE`, so a repeated confirm (double click, back button,
+    reload) shows it again to the same browser; after that, or if it is lost, it is "" ."""
+    done = {t: r for t, r in request.session.get(DONE_KEY, {}).items() if now - r["at"] <= PENDING_MAX_AGE}
+    if done != request.session.get(DONE_KEY, {}):
+        request.session[DONE_KEY] = done
+    if not token:
+        return None
+    if token in done:
+        letter = Letter.objects.filter(pk=done[token]["letter"]).first()
+        if letter is not None:
+            return letter, done[token]["password"]
+    letter = Letter.objects.filter(
+        channel=Channel.WEB, external_id=EXTERNAL_PREFIX + token, pk__in=request.session.get(SESSION_KEY, [])
+    ).first()
+    return (letter, "") if letter is not None else None
+
+
 @require_http_methods(["GET", "POST"])
 def write(request):
+    """The form. A valid form (human check answered) becomes a pending submission shown for review."""
     chrome = site_queries.site_chrome(request)
-    if request.method == "POST":
-        form = LetterForm(request.POST, request.FILES)
-        if form.is_valid() and not form.cleaned_data["website"]:
-            data = form.cleaned_data
-            try:
-                letter, password = services.submit_letter(
-                    services.LetterData(
-                        site=chrome["site"],
-                        kind=data["kind"],
-                        title=data["title"],
-                        content=data["content"],
-                        contact_name=data["contact_name"],
-                        contact_phone=data["contact_phone"],
-                        contact_email=data["contact_email"],
-                        may_publish=data["may_publish"],
-                        chosen_unit=data["chosen_unit"],
-                        client_ip=throttle.client_ip(request),
-                        attachments=data["attachments"],
-                    )
-                )
-            except services.TooManyLetters as error:
-                form.add_error(None, error.messages[0])
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, []), letter.pk][-20:]
-                context = {**chrome, "letter": letter, "password": password}
-                return TemplateResponse(request, "letters/submitted.html", context)
-        elif form.is_valid():
-            form.add_error(None, "提交未成功，请刷新页面后重试。")
-        status = 400
-    else:
+    if request.method == "GET":
         form = LetterForm(initial={"kind": request.GET.get("kind", "consult")})
-        status = 200
-    return TemplateResponse(request, "letters/write.html", {**chrome, "form": form}, status=status)
+        return _form_page(request, chrome, form, status=200)
+    now = _now()
+    _sweep_pending_files(now)
+    pending, problem = None, ""
+    if request.POST.get("pending"):  # the form shown again from a review page (返回修改)
+        pending, problem = _pending_for(request, request.POST["pending"], now)
+        pending = None if problem else pending
+    form = LetterForm(
+        request.POST, request.FILES, kept=pending["files"] if pending else (), human_checked=bool(pending)
+    )
+    problems = [PROBLEMS["lost" if problem == "missing" else problem]] if problem else []
+    if form.is_valid() and not problem:
+        if form.cleaned_data["website"]:  # a robot: nothing is kept, and it is not told why
+            form.add_error(None, "提交未成功，请刷新页面后重试。")
+        else:
+            return _review_page(request, chrome, _keep_pending(request, form, pending, now))
+    return _form_page(request, chrome, form, pending=pending, problems=problems)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request):
+    """The review page's buttons: 返回修改 (the form again, everything kept) or 确认提交 (the letter,
+    stored once however often it is confirmed)."""
+    if request.method == "GET":
+        return redirect("letter_write")
+    chrome = site_queries.site_chrome(request)
+    now = _now()
+    _sweep_pending_files(now)
+    token = request.POST.get("pending", "")
+    earlier = _already_submitted(request, token, now)
+    if earlier is not None:
+        return _submitted_page(request, chrome, *earlier, repeated=True)
+    pending, problem = _pending_for(request, token, now)
+    if problem:
+        initial = _form_data(pending) if pending else {"kind": "consult"}
+        return _form_page(request, chrome, LetterForm(initial=initial), problems=[PROBLEMS[problem]])
+    if request.POST.get("action") == "back":
+        form = LetterForm(initial=_form_data(pending), kept=pending["files"], human_checked=True)
+        return _form_page(request, chrome, form, pending=pending, status=200)
+    if request.POST.get("action") != "confirm" or request.POST.get("revision") != str(pending["revision"]):
+        return _review_page(
+            request, chrome, pending, notice="留言修改过，以下是最新的内容，请核对后再确认提交。"
+        )
+    form = LetterForm(_form_data(pending), kept=pending["files"], human_checked=True)
+    if not form.is_valid():  # e.g. the unit chosen was removed meanwhile
+        return _form_page(request, chrome, form, pending=pending)
+    try:
+        letter, password = _submit(request, chrome["site"], form.cleaned_data, pending)
+    except services.TooManyLetters as error:
+        return _review_page(request, chrome, pending, problems=error.messages, status=400)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _form_page(request, chrome, form, pending=pending)
+    except OSError:  # a pending file is gone
+        _discard(request, pending)
+        form = LetterForm(initial=_form_data(pending))
+        return _form_page(request, chrome, form, problems=[PROBLEMS["files"]])
+    repeated = not password
+    if repeated:  # stored by a confirm from this browser that raced this one; it may have left the password
+        password = _password_left_by_other_request(request, token)
+    _discard(request, pending)
+    request.session[DONE_KEY] = {
+        **request.session.get(DONE_KEY, {}),
+        token: {"letter": letter.pk, "password": password, "at": now},
+    }
+    _remember_opened(request, letter)
+    request.session.save()  # at once, so that a racing confirm from this browser finds the password
+    return _submitted_page(request, chrome, letter, password, repeated=repeated)
+
+
+def _submit(request, site, data: dict, pending: dict) -> tuple[Letter, str]:
+    """Submit the pending letter through `services.submit_letter`, its files read from the pending storage.
+
+    The review token is the letter's external id on the web channel: a second confirm racing the first (a
+    double click) gets the letter the first one stored, with an empty password, instead of a second letter;
+    if it fails instead (the first letter reached the hourly limit, or took its files), that letter is the
+    answer as well."""
+    storage, files = attachments.storage(), []
+    try:
+        files = [File(storage.open(f["path"], "rb"), name=f["name"]) for f in pending["files"]]
+        return services.submit_letter(
+            services.LetterData(
+                site=site,
+                kind=data["kind"],
+                title=data["title"],
+                content=data["content"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                contact_email=data["contact_email"],
+                may_publish=data["may_publish"],
+                chosen_unit=data["chosen_unit"],
+                client_ip=throttle.client_ip(request),
+                attachments=files,
+                external_id=EXTERNAL_PREFIX + pending["token"],
+            )
+        )
+    except (OSError, ValidationError):
+        earlier = Letter.objects.filter(channel=Channel.WEB, external_id=EXTERNAL_PREFIX + pending["token"])
+        if earlier.exists():
+            return earlier.get(), ""
+        raise
+    finally:
+        for file in files:
+            file.close()
+
+
+def _password_left_by_other_request(request, token: str) -> str:
+    if request.session.session_key is None:
+        return ""
+    stored = request.session.__class__(request.session.session_key).get(DONE_KEY, {})
+    return stored.get(token, {}).get("password", "")
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,7 +11,7 @@ from PIL import Image
 from huimin.letters import attachments, services
 from huimin.letters.models import Attachment, Letter
 from huimin.letters.tests.test_admin import _client, staff  # noqa: F401  (fixture)
-from huimin.letters.tests.test_public_pages import FOLLOW, VALID, WRITE, solved
+from huimin.letters.tests.test_public_pages import FOLLOW, VALID, WRITE, confirmed, solved
 from huimin.sites.tests.html import soup
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,9 @@ def upload(name, content, content_type="application/octet-stream"):
 
 
 def send(client, *files, **changes):
+    """The form with files, then 确认提交 on the review page (a refused form is returned as it is)."""
     client.defaults["HTTP_HOST"] = "127.0.0.1:8000"
-    return client.post(WRITE, {**VALID, **solved(), "attachments": list(files), **changes})
+    return confirmed(client, client.post(WRITE, {**VALID, **solved(), "attachments": list(files), **changes}))
 
 
 def test_a_letter_is_sent_with_its_files_and_the_citizen_can_download_them(client, demo):

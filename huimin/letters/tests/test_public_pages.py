@@ -16,6 +16,7 @@ from huimin.sites.tests.html import soup
 
 pytestmark = pytest.mark.django_db
 WRITE = "/hudong/liuyan/"
+CONFIRM = "/hudong/liuyan/queren/"
 FOLLOW = "/hudong/liuyan/chaxun/"
 XSS = "<script>alert('x')</script>"
 VALID = {
@@ -39,8 +40,18 @@ def solved() -> dict:
     return {human_check.FIELD_TOKEN: question.token, human_check.FIELD_ANSWER: str(question.answer)}
 
 
+def confirmed(client, response):
+    """Press 确认提交 on a review page; any other response (the form with errors) is returned as it is."""
+    form = soup(response.content).select_one("form.review-actions") if response.status_code == 200 else None
+    if form is None:
+        return response
+    fields = {i["name"]: i["value"] for i in form.find_all("input", attrs={"type": "hidden"})}
+    return client.post(CONFIRM, {**fields, "action": "confirm"})
+
+
 def _submit(client, **changes):
-    return client.post(WRITE, {**VALID, **solved(), **changes})
+    """Write a letter as a person does: the form, then the review page's 确认提交."""
+    return confirmed(client, client.post(WRITE, {**VALID, **solved(), **changes}))
 
 
 def _code_and_password(response) -> tuple[str, str]:
@@ -144,7 +155,7 @@ def test_one_address_cannot_flood_the_inbox_with_many_numbers(client, settings):
     codes = [_submit(client, contact_phone=f"1390000000{i}").status_code for i in range(4)]
     assert codes == [200, 200, 200, 400]
     other = client.__class__(HTTP_HOST="127.0.0.1:8000", REMOTE_ADDR="10.1.2.3")
-    assert other.post(WRITE, {**VALID, **solved(), "contact_phone": "13900000009"}).status_code == 200
+    assert _submit(other, contact_phone="13900000009").status_code == 200
     assert Letter.objects.filter(contact_phone__startswith="1390000000").count() == 4
 
 
