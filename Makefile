@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install run serve test lint format worker clean
+.PHONY: install run serve test lint format worker clean screenshots
 
 install: $(STAMP)
 
@@ -36,6 +36,10 @@ worker: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Refresh the pictures in docs/accessibility.md from a real browser.
+screenshots: install
+	HUIMIN_SCREENSHOTS_DIR=docs/screenshots HUIMIN_REQUIRE_BROWSER=1 $(BIN)/pytest -q huimin/accessibility/tests/test_screenshots_browser.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ urlpatterns = [
     path("gongju/", include("huimin.workdays.urls")),
     path("hudong/liuyan/", include("huimin.letters.urls")),
     path("open311/v2/", include("huimin.letters.open311")),
+    path("moshi/", include("huimin.accessibility.urls")),
 ]
 
 if settings.DEBUG:

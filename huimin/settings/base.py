@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "huimin.workdays",
     "huimin.letters",
     "huimin.inspection",
+    "huimin.accessibility",
     "huimin.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "huimin.accessibility.middleware.DisplayModeMiddleware",
 ]
 
 ROOT_URLCONF = "huimin.urls"
@@ -79,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "huimin.sites.context_processors.site_identity",
+                "huimin.accessibility.context_processors.display_mode",
             ],
         },
     },

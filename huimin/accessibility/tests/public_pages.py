@@ -1,0 +1,22 @@
+"""Every public page type of the site group, with one demo address each.
+
+The accessibility browser tests open each of these in every display mode and at desktop and phone width; a
+page type added to the product joins the tests by being added here.
+"""
+
+PUBLIC_PAGES = [
+    ("127.0.0.1", "/", "home"),
+    ("slj.localhost", "/", "home"),
+    ("127.0.0.1", "/gzdt/", "column"),
+    ("slj.localhost", "/tzgg/", "column"),
+    ("127.0.0.1", "/zcwj/seed-2022-website-work-points/", "article"),
+    ("shuyang.localhost", "/gzdt/demo-gzdt-1/", "article"),
+    ("127.0.0.1", "/zcwjk/?doc_kind=通知&validity=valid", "policy-library"),
+    ("slj.localhost", "/zcwjk/demo-policy-10/", "policy"),
+    ("jyj.localhost", "/zcwjk/demo-jd-demo-policy-1/", "interpretation"),
+    ("127.0.0.1", "/gongju/deadline/?start=2022-09-30+16:00&amount=1&unit=days", "tool"),
+    ("slj.localhost", "/hudong/liuyan/", "letter-form"),
+    ("127.0.0.1", "/hudong/liuyan/chaxun/", "letter-follow"),
+    ("slj.localhost", "/hudong/liuyan/gongkai/", "letters-published"),
+    ("slj.localhost", "/hudong/liuyan/tongji/", "letter-statistics"),
+]
