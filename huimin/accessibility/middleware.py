@@ -23,8 +23,6 @@ class DisplayModeMiddleware:
             and not getattr(response, "streaming", False)
             and not request.path.startswith("/admin/")
         ):
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
             charset = response.charset or "utf-8"
             response.content = to_plain_text(response.content.decode(charset, "replace")).encode(charset)
         return response
