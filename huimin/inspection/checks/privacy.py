@@ -71,18 +71,21 @@ def mask(number: str) -> str:
 def privacy_in_text(text: str, url: str, homepage: bool = False) -> list[Finding]:
     """Privacy findings in any text (a page's visible text, or a text attachment)."""
     findings: list[Finding] = []
+
+    def report(seen: set[str], number: str, what: str, severity=Severity.DEDUCT, note: str = "") -> None:
+        """One finding per distinct number, at most `MAX_PER_KIND` of a kind."""
+        if number not in seen and len(seen) < MAX_PER_KIND:
+            seen.add(number)
+            evidence = f"疑似公开{what} {mask(number)}{note}"
+            findings.append(Finding(Check.PRIVACY_LEAK, severity, url, mask(number), evidence, homepage))
+
     ids: set[str] = set()
     id_spans: list[tuple[int, int]] = []
     for match in ID_NUMBER.finditer(text):
         number = match.group(1).upper()
         if valid_id_number(number):
             id_spans.append(match.span(1))
-            if number not in ids and len(ids) < MAX_PER_KIND:
-                ids.add(number)
-                evidence = f"疑似公开居民身份证号码 {mask(number)}"
-                findings.append(
-                    Finding(Check.PRIVACY_LEAK, Severity.DEDUCT, url, mask(number), evidence, homepage)
-                )
+            report(ids, number, "居民身份证号码")
     cards: set[str] = set()
     for match in CARD.finditer(text):
         number, (start, end) = match.group(1), match.span(1)
@@ -90,21 +93,13 @@ def privacy_in_text(text: str, url: str, homepage: bool = False) -> list[Finding
             continue
         if NOT_CARD_CONTEXT.search(text[max(0, start - CONTEXT_BEFORE) : start]):
             continue
-        if number not in cards and len(cards) < MAX_PER_KIND:
-            cards.add(number)
-            evidence = f"疑似公开银行卡号 {mask(number)}"
-            findings.append(
-                Finding(Check.PRIVACY_LEAK, Severity.DEDUCT, url, mask(number), evidence, homepage)
-            )
+        report(cards, number, "银行卡号")
     mobiles: set[str] = set()
     for match in MOBILE.finditer(text):
         number, start = match.group(1), match.start(1)
         if OFFICIAL_CONTEXT.search(text[max(0, start - CONTEXT_BEFORE) : start]):
             continue  # a published contact number
-        if number not in mobiles and len(mobiles) < MAX_PER_KIND:
-            mobiles.add(number)
-            evidence = f"疑似公开个人手机号码 {mask(number)}（如为公开的工作联系电话可忽略）"
-            findings.append(Finding(Check.PRIVACY_LEAK, Severity.WARN, url, mask(number), evidence, homepage))
+        report(mobiles, number, "个人手机号码", Severity.WARN, "（如为公开的工作联系电话可忽略）")
     return findings
 
 
