@@ -3,19 +3,9 @@ visible focus indicator, never gets trapped, and a policy is found and opened wi
 
 import pytest
 
+from .keyboard import tab, tab_to
+
 pytestmark = pytest.mark.browser
-FOCUSED = """() => {
-    const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
-    return {tag: e.tagName, id: e.id, text: (e.innerText || e.value || '').trim().slice(0, 30),
-            top: r.top + window.scrollY, left: r.left, height: r.height,
-            ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 || s.boxShadow !== 'none',
-            inFooter: !!e.closest('footer')};
-}"""
-
-
-def tab(page):
-    page.keyboard.press("Tab")
-    return page.evaluate(FOCUSED)
 
 
 @pytest.mark.parametrize(("host", "path"), [("127.0.0.1", "/"), ("slj.localhost", "/hudong/liuyan/")])
@@ -30,7 +20,7 @@ def test_tab_walks_the_whole_page_top_to_bottom_with_a_visible_ring_and_no_trap(
         focused = tab(page)
         if focused["tag"] == "BODY" or (seen and focused == seen[0]):
             break
-        assert focused["ring"], f"no visible focus on {focused}"
+        assert focused["visible"], f"no visible focus on {focused}"
         assert focused["top"] >= previous_top - 2, f"focus went back up: {seen[-1]} -> {focused}"
         if seen:  # the skip link floats over the top of the page while focused
             previous_top = focused["top"]
@@ -38,7 +28,7 @@ def test_tab_walks_the_whole_page_top_to_bottom_with_a_visible_ring_and_no_trap(
     else:
         pytest.fail("Tab never left the page: a keyboard trap")
     assert seen[0]["text"] == "跳到主要内容"
-    assert seen[-1]["inFooter"], "the walk must reach the footer"
+    assert seen[-1]["footer"], "the walk must reach the footer"
     assert len(seen) >= 10
 
 
@@ -46,28 +36,16 @@ def test_a_policy_is_found_and_opened_with_the_keyboard_alone(browser_page, live
     page = browser_page
     page.goto(f"http://127.0.0.1:{live_demo['port']}/zcwjk/")
     total = page.locator(".result-count").inner_text()
-    for _ in range(60):
-        if tab(page)["id"] == "f-doc_kind":
-            break
-    else:
-        pytest.fail("the 文种 filter is not reachable with Tab")
+    tab_to(page, "f-doc_kind")
     page.keyboard.press("ArrowDown")
     chosen = page.evaluate("document.activeElement.selectedOptions[0].textContent")
     assert chosen != "全部"
-    for _ in range(10):
-        if tab(page)["text"] == "筛选":
-            break
-    else:
-        pytest.fail("the 筛选 button is not reachable with Tab")
+    tab_to(page, lambda stop: stop["text"] == "筛选", limit=10)
     page.keyboard.press("Enter")
     page.wait_for_url("**doc_kind=*")
     assert page.locator(".result-count").inner_text() != total
     first = page.locator(".policy-list h3 a").first.inner_text()
-    for _ in range(80):
-        if tab(page)["text"] == first[:30]:
-            break
-    else:
-        pytest.fail("the first result is not reachable with Tab")
+    tab_to(page, lambda stop: stop["text"] == first[:30], limit=80)
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == first

@@ -3,17 +3,15 @@ AA rules in the standard and the elderly-friendly version at desktop and phone w
 rules measured on the rendered page."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from huimin.accessibility.enums import MODE_COOKIE
 
+from .axe import assert_no_violations
 from .public_pages import PUBLIC_PAGES
 
 pytestmark = pytest.mark.browser
-WCAG_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 ARTICLE = ("127.0.0.1", "/zcwj/seed-2022-website-work-points/")
 LETTER_FORM = ("slj.localhost", "/hudong/liuyan/")
-axe = Axe()
 
 
 def open_in_mode(page, live_demo, host, path, mode="standard", width=1280):
@@ -25,12 +23,6 @@ def open_in_mode(page, live_demo, host, path, mode="standard", width=1280):
     assert response.status == 200
     assert page.evaluate("document.documentElement.className").split()[0] == f"mode-{mode}"
     return page
-
-
-def assert_no_violations(page):
-    results = axe.run(page, options=WCAG_RULES)
-    assert results.violations_count == 0, results.generate_report()
-    assert results.response["passes"], "axe checked nothing"
 
 
 @pytest.mark.parametrize("width", [1280, 375])

@@ -6,13 +6,14 @@ import itertools
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from huimin.accessibility.enums import MODE_COOKIE
 
+from .axe import assert_no_violations
+from .keyboard import tab_to
+
 pytestmark = pytest.mark.browser
-WCAG_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 ENHANCED_CONTRAST = {"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}}
 HOME = ("127.0.0.1", "/")
 ARTICLE = ("127.0.0.1", "/zcwj/seed-2022-website-work-points/")
@@ -61,7 +62,6 @@ new MutationObserver((records, observer) => {
   observer.disconnect();
 }).observe(document, {childList: true, subtree: true});
 """
-axe = Axe()
 
 
 def url(live_demo, host, path):
@@ -94,21 +94,11 @@ def root_font_px(page):
     return page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
 
 
-def assert_no_violations(page, options=WCAG_RULES):
-    results = axe.run(page, options=options)
-    assert results.violations_count == 0, results.generate_report()
-    assert results.response["passes"], "axe checked nothing"
-
-
 def test_it_opens_moves_through_and_closes_by_keyboard_alone(browser_page, live_demo):
     page = visit(browser_page, live_demo, *HOME)
     toggle = page.locator("#assist-toggle")
     expect(toggle).to_have_attribute("aria-controls", "assist-panel")
-    for _ in range(6):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "assist-toggle":
-            break
-    assert page.evaluate("document.activeElement.id") == "assist-toggle"
+    tab_to(page, "assist-toggle", limit=6)
     page.keyboard.press("Enter")
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(page.locator("#assist-panel")).to_be_visible()

@@ -7,12 +7,12 @@ import itertools
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from huimin.accessibility.tests import keyboard
+from huimin.accessibility.tests.axe import assert_no_violations
 from huimin.core.human_check import _number
 
 pytestmark = pytest.mark.browser
-WCAG_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 FORM_ORDER = [
     "id_kind",
     "id_chosen_unit",
@@ -31,47 +31,24 @@ TYPED = {
     "id_contact_name": "王五",
     "id_contact_phone": "13600000000",
 }
-# The focused element: its id, or for a button or link without one its text; whether its focus can be seen
-# (an outline or a box shadow); whether it is in the page footer.
-FOCUSED = """() => {
-    const e = document.activeElement, s = getComputedStyle(e);
-    return {
-        key: e.id || `${e.tagName.toLowerCase()}:${e.textContent.trim()}`,
-        visible: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none',
-        footer: !!e.closest('footer'),
-        top: e.getBoundingClientRect().top + window.scrollY,
-    };
-}"""
-axe = Axe()
 
 
 def tab(page) -> dict:
-    page.keyboard.press("Tab")
-    focused = page.evaluate(FOCUSED)
-    assert focused["visible"], f"no visible focus on {focused['key']}"
-    return focused
+    stop = keyboard.tab(page)
+    assert stop["visible"], f"no visible focus on {stop['key']}"
+    return stop
 
 
-def tab_to(page, key: str, limit: int = 60) -> list[dict]:
-    """Tab until `key` has focus; every stop on the way."""
-    stops = []
-    for _ in range(limit):
-        stops.append(tab(page))
-        if stops[-1]["key"] == key:
-            return stops
-    raise AssertionError(f"Tab never reached {key}: {[s['key'] for s in stops]}")
+def tab_to(page, key: str) -> list[dict]:
+    stops = keyboard.tab_to(page, key)
+    assert all(s["visible"] for s in stops), [s["key"] for s in stops if not s["visible"]]
+    return stops
 
 
 def answer(page) -> str:
     question = page.locator("label[for=id_human_answer]").inner_text()
     a, op, b = re.search(r"验证问题：(.+?)([加减])(.+?)等于几", question).groups()
     return str(_number(a) + _number(b) if op == "加" else _number(a) - _number(b))
-
-
-def assert_no_violations(page):
-    results = axe.run(page, options=WCAG_RULES)
-    assert results.violations_count == 0, results.generate_report()
-    assert results.response["passes"], "axe checked nothing"
 
 
 def test_the_form_is_written_corrected_reviewed_and_sent_with_the_keyboard_alone(browser_page, live_demo):
@@ -108,13 +85,13 @@ def test_the_form_is_written_corrected_reviewed_and_sent_with_the_keyboard_alone
     page.wait_for_function(
         "document.activeElement && document.activeElement.id === 'error-summary'", timeout=5000
     )
-    assert page.evaluate(FOCUSED)["visible"]
+    assert keyboard.focused(page)["visible"]
     assert_no_violations(page)
     link = tab(page)
     assert link["key"] == "a:标题：请填写此项。"
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.id === 'id_title'", timeout=5000)
-    assert page.evaluate(FOCUSED)["visible"]
+    assert keyboard.focused(page)["visible"]
     assert page.locator("#id_title").get_attribute("aria-invalid") == "true"
     assert page.locator("#id_content").input_value() == TYPED["id_content"]  # nothing typed is lost
 
