@@ -22,8 +22,11 @@ from wagtail.models import Page, Site
 
 from huimin.articles.models import ArticlePage
 from huimin.articles.services import publish_article
+from huimin.demo.interviews import build_interview_demo
 from huimin.demo.letters import build_letter_demo
 from huimin.demo.policies import POLICIES_PER_SITE, build_policy_demo
+from huimin.demo.services import build_service_demo
+from huimin.demo.topics import build_topic_demo
 from huimin.sites import services as site_services
 from huimin.sites.enums import SITE_ROLES, Role
 from huimin.sites.models import ColumnPage, ColumnType, OrgUnit
@@ -64,6 +67,9 @@ class DemoResult:
     articles_created: int = 0
     policy_pages_created: int = 0
     letters_created: int = 0
+    service_pages_created: int = 0
+    topic_pages_created: int = 0
+    interview_pages_created: int = 0
 
 
 def load_spec() -> dict:
@@ -118,6 +124,9 @@ def build_demo(
     result.policy_pages_created = build_policy_demo(spec, now, admin)
     advance(len(spec["sites"]) * (POLICIES_PER_SITE + POLICIES_PER_SITE // 2))
     result.letters_created = build_letter_demo(now)
+    result.service_pages_created = build_service_demo(spec, now, admin)
+    result.topic_pages_created = build_topic_demo(spec, now, admin)
+    result.interview_pages_created = build_interview_demo(spec, now, admin)
     return result
 
 

@@ -19,4 +19,7 @@ PUBLIC_PAGES = [
     ("127.0.0.1", "/hudong/liuyan/chaxun/", "letter-follow"),
     ("slj.localhost", "/hudong/liuyan/gongkai/", "letters-published"),
     ("slj.localhost", "/hudong/liuyan/tongji/", "letter-statistics"),
+    # services
+    # topics
+    # interviews
 ]
