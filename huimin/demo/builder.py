@@ -22,6 +22,7 @@ from wagtail.models import Page, Site
 
 from huimin.articles.models import ArticlePage
 from huimin.articles.services import publish_article
+from huimin.demo.handling_stats import build_handling_statistics_demo
 from huimin.demo.interviews import build_interview_demo
 from huimin.demo.letters import build_letter_demo
 from huimin.demo.policies import POLICIES_PER_SITE, build_policy_demo
@@ -125,6 +126,7 @@ def build_demo(
     advance(len(spec["sites"]) * (POLICIES_PER_SITE + POLICIES_PER_SITE // 2))
     result.letters_created = build_letter_demo(now)
     result.service_pages_created = build_service_demo(spec, now, admin)
+    result.service_pages_created += build_handling_statistics_demo(spec, now, admin)
     result.topic_pages_created = build_topic_demo(spec, now, admin)
     result.interview_pages_created = build_interview_demo(spec, now, admin)
     return result

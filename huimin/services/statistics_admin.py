@@ -1,0 +1,1 @@
+"""Admin views of the handling statistics (办事统计)."""
