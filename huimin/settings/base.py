@@ -150,6 +150,8 @@ HUIMIN_LETTER_ATTACHMENT_TYPES = env.list(
 )
 HUIMIN_LETTER_ATTACHMENT_MAX_MB = env.int("HUIMIN_LETTER_ATTACHMENT_MAX_MB", 10, minimum=1)
 HUIMIN_LETTER_ATTACHMENT_MAX_FILES = env.int("HUIMIN_LETTER_ATTACHMENT_MAX_FILES", 3, minimum=1)
+HUIMIN_STATISTICS_IMPORT_MAX_MB = env.int("HUIMIN_STATISTICS_IMPORT_MAX_MB", 5, minimum=1)
+HUIMIN_GUIDE_FORM_MAX_MB = env.int("HUIMIN_GUIDE_FORM_MAX_MB", 20, minimum=1)
 # Reverse proxies in front of the site, whose X-Forwarded-For header is believed (addresses, comma-separated).
 HUIMIN_TRUSTED_PROXIES = env.list("HUIMIN_TRUSTED_PROXIES", [])
 # Where notices about letters go out (each a class with send(notice)); e-mail by default.
