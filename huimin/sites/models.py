@@ -27,6 +27,14 @@ LEGACY_ERROR_REPORT_URL = "https://pucha.kaipuyun.cn/exposure/jiucuo.html"
 ICP_RECORD_URL = "https://beian.miit.gov.cn/"
 POLICE_RECORD_URL = "https://beian.mps.gov.cn/#/query/webSearch?code={code}"
 ARTICLES_PER_PAGE = 20
+# The section pages of the other apps, each placed below a home page or a column.
+SECTION_PAGE_TYPES = [
+    "huimin_policies.PolicyLibraryPage",
+    "huimin_services.GuideIndexPage",
+    "huimin_services.HandlingStatisticsPage",
+    "huimin_topics.TopicIndexPage",
+    "huimin_interviews.InterviewIndexPage",
+]
 
 
 class OrgUnit(models.Model):
@@ -274,7 +282,7 @@ class HomePage(NationalTagsMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("keywords")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["huimin_sites.ColumnPage"]
+    subpage_types = ["huimin_sites.ColumnPage", *SECTION_PAGE_TYPES]
     template = "sites/home_page.html"
 
     class Meta:
@@ -334,7 +342,7 @@ class ColumnPage(NationalTagsMixin, Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("description")]
     parent_page_types = ["huimin_sites.HomePage", "huimin_sites.ColumnPage"]
-    subpage_types = ["huimin_sites.ColumnPage", "huimin_articles.ArticlePage"]
+    subpage_types = ["huimin_sites.ColumnPage", "huimin_articles.ArticlePage", *SECTION_PAGE_TYPES]
     template = "sites/column_page.html"
 
     class Meta:

@@ -20,6 +20,17 @@ PUBLIC_PAGES = [
     ("slj.localhost", "/hudong/liuyan/gongkai/", "letters-published"),
     ("slj.localhost", "/hudong/liuyan/tongji/", "letter-statistics"),
     # services
+    ("127.0.0.1", "/bszn/?theme=养老服务", "guide-list"),
+    ("jyj.localhost", "/bszn/ywjyrxbm/", "guide"),
+    ("127.0.0.1", "/bstj/", "handling-statistics"),
     # topics
+    ("127.0.0.1", "/ztzl/", "topic-index"),
+    ("127.0.0.1", "/ztzl/kbqy/", "topic-integrated"),
+    ("127.0.0.1", "/ztzl/ylfw/", "topic-integrated"),
+    ("127.0.0.1", "/ztzl/rxry/", "topic-integrated"),
+    ("shuyang.localhost", "/ztzl/xczx/", "topic"),
     # interviews
+    ("jyj.localhost", "/zxft/", "interview-index"),
+    ("jyj.localhost", "/zxft/2026-ywjy-zsrx/", "interview"),
+    ("jyj.localhost", "/zxft/2026-xqjy-pwhj/", "interview-upcoming"),
 ]
