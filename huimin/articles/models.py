@@ -71,8 +71,7 @@ class ArticlePage(NationalTagsMixin, Page):
         from huimin.sites import queries
 
         context = super().get_context(request, *args, **kwargs)
-        context["home"] = queries.site_home(self)
-        context["columns"] = queries.menu_columns(context["home"]) if context["home"] else []
+        context.update(queries.page_chrome(self))
         context["column"] = self.get_parent().specific
         return context
 

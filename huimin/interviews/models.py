@@ -16,36 +16,24 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from huimin.accessibility.forms import AccessiblePageForm
-from huimin.sites.models import NationalTagsMixin
+from huimin.sites.models import NationalTagsMixin, SectionPage
 from huimin.sites.page_tags import PUB_DATE_FORMAT
 from huimin.topics.blocks import ContentStreamBlock
 
 from .enums import InterviewState, QuestionStatus, SpeakerRole
 
 
-class InterviewIndexPage(NationalTagsMixin, Page):
+class InterviewIndexPage(SectionPage):
     """The 在线访谈 list of a site: upcoming, live and past interviews."""
 
-    description = models.TextField("栏目描述", max_length=500)
-    keywords = models.CharField("栏目关键词", max_length=200, help_text="多个词用逗号分隔。")
+    column_type = "在线访谈"
 
-    content_panels = [*Page.content_panels, FieldPanel("description"), FieldPanel("keywords")]
-    search_fields = [*Page.search_fields, index.SearchField("description")]
-    parent_page_types = ["huimin_sites.HomePage", "huimin_sites.ColumnPage"]
     subpage_types = ["huimin_interviews.InterviewPage"]
     template = "interviews/interview_index_page.html"
 
     class Meta:
         verbose_name = "在线访谈列表"
         verbose_name_plural = "在线访谈列表"
-
-    def column_tags(self, identity):
-        return [
-            ("ColumnName", self.title),
-            ("ColumnDescription", self.description),
-            ("ColumnKeywords", self.keywords),
-            ("ColumnType", "在线访谈"),
-        ]
 
     def latest_items(self, count: int):
         from . import queries
@@ -59,8 +47,7 @@ class InterviewIndexPage(NationalTagsMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(queries.grouped(self, timezone.now()))
-        context["home"] = site_queries.site_home(self)
-        context["columns"] = site_queries.menu_columns(context["home"]) if context["home"] else []
+        context.update(site_queries.page_chrome(self))
         return context
 
 
@@ -157,8 +144,7 @@ class InterviewPage(NationalTagsMixin, RoutablePageMixin, Page):
         context["accepts_questions"] = self.accepts_questions(now)
         context["lines"] = queries.public_lines(self)
         context["selected_questions"] = queries.selected_questions(self)
-        context["home"] = site_queries.site_home(self)
-        context["columns"] = site_queries.menu_columns(context["home"]) if context["home"] else []
+        context.update(site_queries.page_chrome(self))
         return context
 
     @path("")

@@ -16,7 +16,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from huimin.accessibility.forms import AccessiblePageForm
-from huimin.sites.models import NationalTagsMixin, OrgUnit
+from huimin.sites.models import NationalTagsMixin, OrgUnit, SectionPage
 from huimin.sites.page_tags import PUB_DATE_FORMAT
 
 from .enums import (
@@ -81,35 +81,21 @@ class ServiceObject(_Vocabulary):
         verbose_name = verbose_name_plural = "服务对象"
 
 
-class PolicyLibraryPage(RoutablePageMixin, NationalTagsMixin, Page):
+class PolicyLibraryPage(RoutablePageMixin, SectionPage):
     """A site's policy library (政策文件库). The city portal's library gathers the whole group."""
 
-    description = models.TextField("栏目描述", max_length=500)
-    keywords = models.CharField("栏目关键词", max_length=200)
+    column_type = "政策文件"
+
     aggregate_group = models.BooleanField(
         "汇集全市政策", default=False, help_text="勾选后列出网站群所有站点发布的政策文件（市政府门户使用）。"
     )
 
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("description"),
-        FieldPanel("keywords"),
-        FieldPanel("aggregate_group"),
-    ]
-    parent_page_types = ["huimin_sites.HomePage", "huimin_sites.ColumnPage"]
+    content_panels = [*SectionPage.content_panels, FieldPanel("aggregate_group")]
     subpage_types = ["huimin_policies.PolicyPage", "huimin_policies.InterpretationPage"]
     template = "policies/policy_library_page.html"
 
     class Meta:
         verbose_name = "政策文件库"
-
-    def column_tags(self, identity):
-        return [
-            ("ColumnName", self.title),
-            ("ColumnDescription", self.description),
-            ("ColumnKeywords", self.keywords),
-            ("ColumnType", "政策文件"),
-        ]
 
     def latest_items(self, count: int):
         from .queries import library_scope
@@ -274,8 +260,7 @@ class PolicyPage(RoutablePageMixin, NationalTagsMixin, Page):
         from huimin.sites import queries as site_queries
 
         context = super().get_context(request, *args, **kwargs)
-        context["home"] = site_queries.site_home(self)
-        context["columns"] = site_queries.menu_columns(context["home"]) if context["home"] else []
+        context.update(site_queries.page_chrome(self))
         context["interpretations"] = self.interpretations.live().public().order_by("-pub_date")
         return context
 
@@ -410,8 +395,7 @@ class InterpretationPage(NationalTagsMixin, Page):
         from huimin.sites import queries as site_queries
 
         context = super().get_context(request, *args, **kwargs)
-        context["home"] = site_queries.site_home(self)
-        context["columns"] = site_queries.menu_columns(context["home"]) if context["home"] else []
+        context.update(site_queries.page_chrome(self))
         context["linked_policies"] = self.policies.live().public().select_related("issuer")
         return context
 

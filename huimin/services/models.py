@@ -8,7 +8,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
-from huimin.sites.models import NationalTagsMixin, OrgUnit
+from huimin.sites.models import NationalTagsMixin, OrgUnit, SectionPage
 
 # --- 办事统计 -------------------------------------------------------------------------------------------
 
@@ -51,11 +51,11 @@ class HandlingStatistic(models.Model):
             raise ValidationError({"online": "网上办理件数不能大于受理件数。"})
 
 
-class HandlingStatisticsPage(NationalTagsMixin, Page):
+class HandlingStatisticsPage(SectionPage):
     """The public monthly table of handling figures (办事统计) of a site's units, with its last update."""
 
-    description = models.TextField("栏目描述", max_length=500)
-    keywords = models.CharField("栏目关键词", max_length=200)
+    column_type = "办事服务"
+
     units = ParentalManyToManyField(
         OrgUnit,
         verbose_name="公开的单位",
@@ -64,26 +64,12 @@ class HandlingStatisticsPage(NationalTagsMixin, Page):
         help_text="留空则公开全部单位的办事统计。",
     )
 
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("description"),
-        FieldPanel("keywords"),
-        FieldPanel("units"),
-    ]
-    parent_page_types = ["huimin_sites.HomePage", "huimin_sites.ColumnPage"]
+    content_panels = [*SectionPage.content_panels, FieldPanel("units")]
     subpage_types = []
     template = "services/handling_statistics_page.html"
 
     class Meta:
         verbose_name = "办事统计"
-
-    def column_tags(self, identity):
-        return [
-            ("ColumnName", self.title),
-            ("ColumnDescription", self.description),
-            ("ColumnKeywords", self.keywords),
-            ("ColumnType", "办事服务"),
-        ]
 
     def get_context(self, request, *args, **kwargs):
         from huimin.sites import queries as site_queries
@@ -91,8 +77,7 @@ class HandlingStatisticsPage(NationalTagsMixin, Page):
         from .statistics import page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["home"] = site_queries.site_home(self)
-        context["columns"] = site_queries.menu_columns(context["home"]) if context["home"] else []
+        context.update(site_queries.page_chrome(self))
         context.update(page_context(self, request))
         return context
 
@@ -169,37 +154,23 @@ class VagueTerm(models.Model):
         return self.text
 
 
-class GuideIndexPage(RoutablePageMixin, NationalTagsMixin, Page):
+class GuideIndexPage(RoutablePageMixin, SectionPage):
     """A site's list of service guides (办事指南). The city portal's list gathers the whole group."""
 
-    description = models.TextField("栏目描述", max_length=500)
-    keywords = models.CharField("栏目关键词", max_length=200)
+    column_type = "办事服务"
+
     aggregate_group = models.BooleanField(
         "汇集全市办事指南",
         default=False,
         help_text="勾选后列出网站群所有站点发布的办事指南（市政府门户使用）。",
     )
 
-    content_panels = [
-        *Page.content_panels,
-        FieldPanel("description"),
-        FieldPanel("keywords"),
-        FieldPanel("aggregate_group"),
-    ]
-    parent_page_types = ["huimin_sites.HomePage", "huimin_sites.ColumnPage"]
+    content_panels = [*SectionPage.content_panels, FieldPanel("aggregate_group")]
     subpage_types = ["huimin_services.ServiceGuidePage"]
     template = "services/guide_index_page.html"
 
     class Meta:
         verbose_name = "办事指南"
-
-    def column_tags(self, identity):
-        return [
-            ("ColumnName", self.title),
-            ("ColumnDescription", self.description),
-            ("ColumnKeywords", self.keywords),
-            ("ColumnType", "办事服务"),
-        ]
 
     @path("")
     def guide_list(self, request):
@@ -306,8 +277,7 @@ class ServiceGuidePage(NationalTagsMixin, Page):
         from huimin.sites import queries as site_queries
 
         context = super().get_context(request, *args, **kwargs)
-        context["home"] = site_queries.site_home(self)
-        context["columns"] = site_queries.menu_columns(context["home"]) if context["home"] else []
+        context.update(site_queries.page_chrome(self))
         context["bases"] = self.bases.select_related("policy").all()
         context["materials"] = self.materials.select_related("blank_form", "sample").all()
         context["steps"] = self.steps.all()

@@ -272,6 +272,30 @@ class NationalTagsMixin:
         return []
 
 
+class SectionPage(NationalTagsMixin, Page):
+    """A section of a site kept by another app (policy library, guides, statistics, topics, interviews):
+    a described list page below a home page or a column, tagged with its `column_type`."""
+
+    description = models.TextField("栏目描述", max_length=500)
+    keywords = models.CharField("栏目关键词", max_length=200, help_text="多个词用逗号分隔。")
+
+    column_type = ""  # the value of the ColumnType tag
+    content_panels = [*Page.content_panels, FieldPanel("description"), FieldPanel("keywords")]
+    search_fields = [*Page.search_fields, index.SearchField("description")]
+    parent_page_types = ["huimin_sites.HomePage", "huimin_sites.ColumnPage"]
+
+    class Meta:
+        abstract = True
+
+    def column_tags(self, identity):
+        return [
+            ("ColumnName", self.title),
+            ("ColumnDescription", self.description),
+            ("ColumnKeywords", self.keywords),
+            ("ColumnType", self.column_type),
+        ]
+
+
 class HomePage(NationalTagsMixin, Page):
     """The home page of one site of the group."""
 
@@ -378,6 +402,5 @@ class ColumnPage(NationalTagsMixin, Page):
         paginator = Paginator(queries.column_articles(self), ARTICLES_PER_PAGE)
         context["articles"] = paginator.get_page(request.GET.get("page"))
         context["subcolumns"] = queries.menu_columns(self)
-        context["home"] = queries.site_home(self)
-        context["columns"] = queries.menu_columns(context["home"]) if context["home"] else []
+        context.update(queries.page_chrome(self))
         return context

@@ -58,5 +58,10 @@ def site_chrome(request) -> dict:
     """What the base template needs on a page that is not a Wagtail page (tools, forms): the request's
     site, its home page and the menu columns."""
     site = Site.find_for_request(request)
-    home = site_home(site.root_page) if site else None
-    return {"site": site, "home": home, "columns": menu_columns(home) if home else []}
+    return {"site": site, **(page_chrome(site.root_page) if site else {"home": None, "columns": []})}
+
+
+def page_chrome(page: Page) -> dict:
+    """What the base template needs around a page of the tree: its site's home page and the menu columns."""
+    home = site_home(page)
+    return {"home": home, "columns": menu_columns(home) if home else []}

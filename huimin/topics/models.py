@@ -24,7 +24,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from huimin.accessibility.forms import AccessiblePageForm
-from huimin.sites.models import NationalTagsMixin
+from huimin.sites.models import NationalTagsMixin, SectionPage
 from huimin.sites.page_tags import PUB_DATE_FORMAT
 
 from .blocks import TopicStreamBlock
@@ -215,29 +215,17 @@ class TopicTemplate(models.Model):
 # ---- Pages ----
 
 
-class TopicIndexPage(NationalTagsMixin, Page):
+class TopicIndexPage(SectionPage):
     """The 专题专栏 list of a site: its live topic pages, newest first."""
 
-    description = models.TextField("栏目描述", max_length=500)
-    keywords = models.CharField("栏目关键词", max_length=200, help_text="多个词用逗号分隔。")
+    column_type = "专题专栏"
 
-    content_panels = [*Page.content_panels, FieldPanel("description"), FieldPanel("keywords")]
-    search_fields = [*Page.search_fields, index.SearchField("description")]
-    parent_page_types = ["huimin_sites.HomePage", "huimin_sites.ColumnPage"]
     subpage_types = ["huimin_topics.TopicPage"]
     template = "topics/topic_index_page.html"
 
     class Meta:
         verbose_name = "专题专栏列表"
         verbose_name_plural = "专题专栏列表"
-
-    def column_tags(self, identity):
-        return [
-            ("ColumnName", self.title),
-            ("ColumnDescription", self.description),
-            ("ColumnKeywords", self.keywords),
-            ("ColumnType", "专题专栏"),
-        ]
 
     def latest_items(self, count: int):
         from . import queries
@@ -253,8 +241,7 @@ class TopicIndexPage(NationalTagsMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["topics"] = Paginator(queries.live_topics(self), 20).get_page(request.GET.get("page"))
-        context["home"] = site_queries.site_home(self)
-        context["columns"] = site_queries.menu_columns(context["home"]) if context["home"] else []
+        context.update(site_queries.page_chrome(self))
         return context
 
 
@@ -342,7 +329,6 @@ class TopicPage(NationalTagsMixin, Page):
         from huimin.sites import queries as site_queries
 
         context = super().get_context(request, *args, **kwargs)
-        context["home"] = site_queries.site_home(self)
-        context["columns"] = site_queries.menu_columns(context["home"]) if context["home"] else []
+        context.update(site_queries.page_chrome(self))
         context["index"] = self.get_parent().specific
         return context
