@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "huimin.services",
     "huimin.topics",
     "huimin.interviews",
+    "huimin.opendata",
     "huimin.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -34,6 +34,7 @@ SECTION_PAGE_TYPES = [
     "huimin_services.HandlingStatisticsPage",
     "huimin_topics.TopicIndexPage",
     "huimin_interviews.InterviewIndexPage",
+    "huimin_opendata.DataCatalogPage",
 ]
 
 

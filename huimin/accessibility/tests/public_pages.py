@@ -33,4 +33,5 @@ PUBLIC_PAGES = [
     ("jyj.localhost", "/zxft/", "interview-index"),
     ("jyj.localhost", "/zxft/2026-ywjy-zsrx/", "interview"),
     ("jyj.localhost", "/zxft/2026-xqjy-pwhj/", "interview-upcoming"),
+    # opendata
 ]
