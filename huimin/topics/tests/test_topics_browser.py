@@ -93,6 +93,8 @@ def test_an_editor_builds_a_topic_from_a_template_reorders_components_and_previe
     page.wait_for_timeout(300)
     page.mouse.up()
     expect(children.nth(0)).to_contain_text(NEW_TEXT)
+    # Wagtail records the new order in each child's hidden order field when the drop ends; that is what saves.
+    expect(added.locator(f'input[name="body-{before}-order"]')).to_have_value("0")
 
     page.get_by_role("button", name="保存草稿").first.click()
     page.wait_for_url(re.compile(rf"/admin/pages/{page_id}/edit/"))
