@@ -153,6 +153,16 @@ HUIMIN_LETTER_ATTACHMENT_MAX_MB = env.int("HUIMIN_LETTER_ATTACHMENT_MAX_MB", 10,
 HUIMIN_LETTER_ATTACHMENT_MAX_FILES = env.int("HUIMIN_LETTER_ATTACHMENT_MAX_FILES", 3, minimum=1)
 HUIMIN_STATISTICS_IMPORT_MAX_MB = env.int("HUIMIN_STATISTICS_IMPORT_MAX_MB", 5, minimum=1)
 HUIMIN_GUIDE_FORM_MAX_MB = env.int("HUIMIN_GUIDE_FORM_MAX_MB", 20, minimum=1)
+# Open data: the largest resource file taken (uploaded or fetched), the largest page of rows the API and the
+# previews serve, how long a fetch may take (seconds), and whether files may be fetched from private or
+# loopback addresses (off in production; tests turn it on to fetch from a local server).
+HUIMIN_OPENDATA_MAX_UPLOAD_MB = env.int("HUIMIN_OPENDATA_MAX_UPLOAD_MB", 200, minimum=1)
+HUIMIN_OPENDATA_MAX_PAGE_SIZE = env.int("HUIMIN_OPENDATA_MAX_PAGE_SIZE", 1000, minimum=1)
+HUIMIN_OPENDATA_FETCH_TIMEOUT = env.int("HUIMIN_OPENDATA_FETCH_TIMEOUT", 30, minimum=1)
+HUIMIN_OPENDATA_FETCH_ALLOW_PRIVATE = env.bool("HUIMIN_OPENDATA_FETCH_ALLOW_PRIVATE", False)
+# Requests to the data API (/api/v1/datasets…) per client address and hour without an API key; a key has
+# its own hourly limit, set when it is issued.
+HUIMIN_OPENDATA_API_PER_IP_HOUR = env.int("HUIMIN_OPENDATA_API_PER_IP_HOUR", 1000, minimum=1)
 # Reverse proxies in front of the site, whose X-Forwarded-For header is believed (addresses, comma-separated).
 HUIMIN_TRUSTED_PROXIES = env.list("HUIMIN_TRUSTED_PROXIES", [])
 # Where notices about letters go out (each a class with send(notice)); e-mail by default.
