@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -53,6 +53,12 @@ class DataCatalogPage(RoutablePageMixin, SectionPage):
 
     class Meta:
         verbose_name = "数据开放目录"
+
+    @path("")
+    def catalog(self, request):
+        from .views import catalog_view
+
+        return catalog_view(self, request)
 
 
 class DatasetPage(RoutablePageMixin, NationalTagsMixin, Page):
@@ -133,6 +139,18 @@ class DatasetPage(RoutablePageMixin, NationalTagsMixin, Page):
     class Meta:
         verbose_name = "数据集"
         verbose_name_plural = "数据集"
+
+    @path("")
+    def dataset(self, request):
+        from .views import dataset_view
+
+        return dataset_view(self, request)
+
+    @path("download/<int:rid>/<str:kind>/")
+    def download(self, request, rid, kind):
+        from .views import download_view
+
+        return download_view(self, request, rid, kind)
 
     def column_tags(self, identity):
         return [
