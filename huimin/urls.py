@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from huimin.core.api import api
+from huimin.opendata.dcat import catalog_view
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("hudong/liuyan/", include("huimin.letters.urls")),
     path("open311/v2/", include("huimin.letters.open311")),
     path("moshi/", include("huimin.accessibility.urls")),
+    path("catalog.jsonld", catalog_view, name="opendata_catalog"),
 ]
 
 if settings.DEBUG:

@@ -4,11 +4,12 @@ from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from huimin.accessibility.forms import AccessiblePageForm
+from huimin.opendata.blocks import DataChartBlock
 from huimin.sites.models import NationalTagsMixin
 from huimin.sites.page_tags import PUB_DATE_FORMAT
 
@@ -25,6 +26,13 @@ class ArticlePage(NationalTagsMixin, Page):
         "正文",
         features=["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "image", "hr"],
     )
+    charts = StreamField(
+        [("data_chart", DataChartBlock())],
+        blank=True,
+        use_json_field=True,
+        verbose_name="数据图表",
+        help_text="可选：在正文之后显示的开放数据图表。",
+    )
     is_demo = models.BooleanField("演示内容", default=False, help_text="演示数据会在页面上标明“演示内容”。")
 
     content_panels = [
@@ -35,6 +43,7 @@ class ArticlePage(NationalTagsMixin, Page):
         ),
         FieldPanel("summary"),
         FieldPanel("body"),
+        FieldPanel("charts"),
         InlinePanel("attachments", label="附件", heading="附件"),
         FieldPanel("is_demo"),
     ]

@@ -130,12 +130,14 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 def _mount_routers() -> None:
     from huimin.letters.api import router as letters
+    from huimin.opendata.api import router as datasets
     from huimin.policies.api import router as policies
     from huimin.workdays.api import router as calendar
 
     api.add_router("/policies", policies)
     api.add_router("/calendar", calendar)
     api.add_router("/letters", letters)
+    api.add_router("/datasets", datasets)
 
 
 _mount_routers()

@@ -25,6 +25,8 @@ from huimin.articles.services import publish_article
 from huimin.demo.handling_stats import build_handling_statistics_demo
 from huimin.demo.interviews import build_interview_demo
 from huimin.demo.letters import build_letter_demo
+from huimin.demo.opendata import build_opendata_demo
+from huimin.demo.opendata_charts import build_chart_demo
 from huimin.demo.policies import POLICIES_PER_SITE, build_policy_demo
 from huimin.demo.services import build_service_demo
 from huimin.demo.topics import build_topic_demo
@@ -71,6 +73,7 @@ class DemoResult:
     service_pages_created: int = 0
     topic_pages_created: int = 0
     interview_pages_created: int = 0
+    opendata_pages_created: int = 0
 
 
 def load_spec() -> dict:
@@ -129,6 +132,8 @@ def build_demo(
     result.service_pages_created += build_handling_statistics_demo(spec, now, admin)
     result.topic_pages_created = build_topic_demo(spec, now, admin)
     result.interview_pages_created = build_interview_demo(spec, now, admin)
+    result.opendata_pages_created = build_opendata_demo(spec, now, admin)
+    result.topic_pages_created += build_chart_demo(spec, now, admin)
     return result
 
 

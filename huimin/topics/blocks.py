@@ -23,6 +23,8 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from huimin.opendata.blocks import DataChartBlock
+
 from . import charts
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "image", "hr"]
@@ -731,6 +733,7 @@ class ContentStreamBlock(blocks.StreamBlock):
     gallery = GalleryBlock()
     video = VideoBlock()
     chart = ChartBlock()
+    data_chart = DataChartBlock(group=MEDIA)
 
 
 class _ColumnsBlock(ResolvingBlock):

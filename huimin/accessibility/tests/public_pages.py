@@ -34,4 +34,7 @@ PUBLIC_PAGES = [
     ("jyj.localhost", "/zxft/2026-ywjy-zsrx/", "interview"),
     ("jyj.localhost", "/zxft/2026-xqjy-pwhj/", "interview-upcoming"),
     # opendata
+    ("127.0.0.1", "/sjkf/?theme=资源环境", "data-catalog"),
+    ("127.0.0.1", "/sjkf/hdszjc-yb/?sort=-c5", "dataset"),
+    ("127.0.0.1", "/ztzl/sjkss/", "topic-data-charts"),
 ]
