@@ -24,7 +24,7 @@ from datetime import date
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
-from . import ingest
+from . import cells
 from .enums import Aggregation, ColumnType
 
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "contains", "in")
@@ -133,11 +133,11 @@ def convert_value(column: dict, value: str):
     if column_type == ColumnType.TEXT:
         return value
     try:
-        converted = ingest.CONVERTERS[column_type](value)
+        converted = cells.CONVERTERS[column_type](value)
     except (ValueError, OverflowError):
         converted = None
     if converted is None:
-        word = ingest.TYPE_WORDS[column_type]
+        word = cells.TYPE_WORDS[column_type]
         raise QueryError(f"字段“{_column_label(column)}”的值“{value[:50]}”不是有效的{word}。")
     return converted
 
