@@ -112,3 +112,14 @@ def throwaway_cluster(port: int, keep: bool):
             )
         else:
             subprocess.run(["pg_dropcluster", "--stop", PG_VERSION, PG_CLUSTER], check=False)  # noqa: S603, S607
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The `share` quantile of `values` (0.95 for p95), interpolated between the two nearest samples."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    position = (len(ordered) - 1) * share
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)

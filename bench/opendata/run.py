@@ -230,21 +230,11 @@ def parent(args) -> int:
 # --------------------------------------------------------------------------------------------- worker
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    position = (len(ordered) - 1) * share
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 def _summary(samples: list[float]) -> dict:
     return {
         "requests": len(samples),
-        "p50": round(_percentile(samples, 0.5), 1),
-        "p95": round(_percentile(samples, 0.95), 1),
+        "p50": round(common.percentile(samples, 0.5), 1),
+        "p95": round(common.percentile(samples, 0.95), 1),
         "max": round(max(samples), 1),
     }
 

@@ -225,25 +225,15 @@ def parent(args) -> int:
 # --------------------------------------------------------------------------------------------- worker
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    position = (len(ordered) - 1) * share
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 def _summary(samples: list[float], queries: list[int], cpu: list[float]) -> dict:
     return {
         "requests": len(samples),
-        "p50": round(_percentile(samples, 0.5), 2),
-        "p95": round(_percentile(samples, 0.95), 2),
+        "p50": round(common.percentile(samples, 0.5), 2),
+        "p95": round(common.percentile(samples, 0.95), 2),
         "max": round(max(samples), 2),
         "mean": round(sum(samples) / len(samples), 2),
-        "cpu_p50": round(_percentile(cpu, 0.5), 2),
-        "cpu_p95": round(_percentile(cpu, 0.95), 2),
+        "cpu_p50": round(common.percentile(cpu, 0.5), 2),
+        "cpu_p95": round(common.percentile(cpu, 0.95), 2),
         "queries_min": min(queries),
         "queries_max": max(queries),
     }
@@ -254,8 +244,8 @@ def _cold_summary(samples: list[float]) -> dict:
         return {"requests": 0}
     return {
         "requests": len(samples),
-        "p50": round(_percentile(samples, 0.5), 2),
-        "p95": round(_percentile(samples, 0.95), 2),
+        "p50": round(common.percentile(samples, 0.5), 2),
+        "p95": round(common.percentile(samples, 0.95), 2),
         "max": round(max(samples), 2),
     }
 
@@ -535,10 +525,10 @@ def worker(args) -> int:
                 "query": detail["query"],
                 "total": detail["total"],
                 "queries": detail["queries"],
-                "p50": round(_percentile(times, 0.5), 2),
-                "p95": round(_percentile(times, 0.95), 2),
+                "p50": round(common.percentile(times, 0.5), 2),
+                "p95": round(common.percentile(times, 0.95), 2),
                 "max": round(max(times), 2),
-                "cpu_p50": round(_percentile(cpu[url], 0.5), 2),
+                "cpu_p50": round(common.percentile(cpu[url], 0.5), 2),
             }
         )
 
@@ -601,8 +591,8 @@ def worker(args) -> int:
         },
         "index_build_ms": _cold_summary(rebuilds) if rebuilds else None,
         "contention": contention,
-        "meets_target": _percentile(filtered_samples, 0.95) < TARGET_MS,
-        "meets_target_cold": _percentile(filtered_cold, 0.95) < TARGET_MS if filtered_cold else None,
+        "meets_target": common.percentile(filtered_samples, 0.95) < TARGET_MS,
+        "meets_target_cold": common.percentile(filtered_cold, 0.95) < TARGET_MS if filtered_cold else None,
         "combos": combo_rows,
         "breakdown": breakdown,
         "explain": explains,

@@ -24,6 +24,7 @@ from wagtail.models import Page, Site
 
 from huimin.core import throttle
 from huimin.core.api import HOSTNAME, ErrorOut
+from huimin.core.facets import FacetOption
 from huimin.sites.models import OrgUnit
 
 from . import apikeys, datastore
@@ -31,7 +32,7 @@ from .addresses import download_url, keywords, rows_url
 from .enums import OpenType, ResourceFormat, UpdateFrequency, VersionStatus
 from .models import DatasetPage, DataTheme, Resource, ResourceVersion
 from .quality import quality
-from .queries import FacetOption, dataset_formats, datasets_for_site, with_last_updated
+from .queries import dataset_formats, datasets_for_site, with_last_updated
 
 router = Router(tags=["数据开放"])
 

@@ -153,8 +153,9 @@ class DatasetPage(RoutablePageMixin, NationalTagsMixin, Page):
         return download_view(self, request, rid, kind)
 
     def column_tags(self, identity):
+        parent = self.get_parent()
         return [
-            ("ColumnName", self.get_parent().title if self.get_parent() else "数据开放"),
+            ("ColumnName", parent.title if parent else "数据开放"),
             ("ColumnType", "数据开放"),
         ]
 

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, DateTimeField, F, Max, OuterRef, Q, QuerySet, Subquery
 from wagtail.models import Site
 
+from huimin.core.facets import FacetOption
 from huimin.sites.models import OrgUnit
 
 from .enums import ResourceFormat, UpdateFrequency, VersionStatus
@@ -63,14 +64,6 @@ def dataset_last_updated(dataset: DatasetPage) -> datetime | None:
 
 
 # --- the catalog page's filters -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from wagtail.models import Page, Site
 
+from huimin.core.facets import FacetOption
 from huimin.sites.models import OrgUnit
 
 from . import facet_index
@@ -83,14 +84,6 @@ def source_site_names(policies) -> dict[int, str]:
 
 def encode(params: dict[str, str]) -> str:
     return urlencode(params)
-
-
-@dataclass(frozen=True)
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
 
 
 FACET_LABELS = {

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from wagtail.models import Site
 
+from huimin.core.facets import FacetOption
 from huimin.policies.models import ServiceObject
 from huimin.sites.models import OrgUnit
 
@@ -42,14 +43,6 @@ def index_scope(index: GuideIndexPage) -> QuerySet[ServiceGuidePage]:
     if not index.aggregate_group:
         queryset = queryset.descendant_of(index)
     return queryset
-
-
-@dataclass(frozen=True)
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
 
 
 @dataclass(frozen=True)
