@@ -8,11 +8,14 @@ another unit's datasets are neither shown nor changed.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +30,7 @@ from .quality import late_datasets, quality
 
 PAGE_SIZE = 50
 ERRORS_SHOWN = 200
+STALLED_MINUTES = 30  # a pending version waiting longer than this: the task worker is probably not running
 
 
 def _managed_dataset(user, page_id: int) -> DatasetPage:
@@ -166,7 +170,12 @@ def _upload(request, rid: int):
     upload = form.cleaned_data["file"]
     try:
         version = services.add_version(
-            resource, upload=upload, original_name=upload.name, actor=request.user, now=timezone.now()
+            resource,
+            upload=upload,
+            original_name=upload.name,
+            actor=request.user,
+            now=timezone.now(),
+            background=upload.size > services.background_bytes(),
         )
     except services.UploadRefused as error:
         return _render_upload(request, resource, upload_form=form, error=str(error), status=400)
@@ -194,7 +203,13 @@ def fetch_view(request, rid: int):
 
 
 def _report_version(request, version) -> None:
-    if version.status == "failed":
+    if version.status == "pending":
+        messages.info(
+            request,
+            f"第 {version.number} 版（{filesizeformat(version.size)}）已保存，正在后台导入；"
+            "导入需要一些时间，完成后刷新本页即可看到结果。导入完成前，公众看到的仍是上一版。",
+        )
+    elif version.status == "failed":
         messages.error(request, f"第 {version.number} 版已保存，但无法读取：{version.status_message}")
     elif version.error_count:
         messages.warning(
@@ -237,6 +252,9 @@ class VersionView(_AdminView):
                 if self.is_current
                 else None,
                 "error": error,
+                "stalled": self.version.status == "pending"
+                and timezone.now() - self.version.uploaded_at > timedelta(minutes=STALLED_MINUTES),
+                "stalled_minutes": STALLED_MINUTES,
             }
         )
         return context
@@ -250,15 +268,20 @@ class VersionView(_AdminView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
-            version = services.set_columns(
+            outcome = services.change_columns(
                 self.version, form.corrected(), actor=request.user, now=timezone.now()
             )
         except (ValidationError, PermissionDenied) as error:
             return self.render_to_response(
                 self.get_context_data(form=form, error=_refusal(error)), status=400
             )
-        messages.success(request, "字段已更新，数据已按新的类型重新导入。")
-        return redirect(reverse("opendata_version", args=[version.pk]))
+        if outcome == "queued":
+            messages.info(request, services.RETYPE_QUEUED + "完成后刷新本页即可看到结果。")
+        elif outcome == "retyped":
+            messages.success(request, "字段已更新，数据已按新的类型重新导入。")
+        else:
+            messages.success(request, "字段已更新。")
+        return redirect(reverse("opendata_version", args=[self.version.pk]))
 
 
 class LateReportView(_AdminView):

@@ -18,6 +18,7 @@ import socket
 import tempfile
 import time
 from datetime import datetime
+from functools import partial
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
@@ -47,6 +48,7 @@ CONTENT_TYPES = {
     "text/json": ResourceFormat.JSON,
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ResourceFormat.XLSX,
 }
+SUPERSEDED = "此版本排队导入期间，已有更新的版本导入；此版本未导入，原始文件已保留。"
 MAX_REDIRECTS = 3
 SPOOL_BYTES = 8 * 2**20
 
@@ -172,11 +174,21 @@ def _sha256(upload: File) -> str:
     return digest.hexdigest()
 
 
-def add_version(resource: Resource, *, upload, original_name: str, actor, now: datetime) -> ResourceVersion:
+def background_bytes() -> int:
+    """Files larger than this are loaded by the task worker, not in the request
+    (HUIMIN_OPENDATA_BACKGROUND_MB)."""
+    return int(getattr(settings, "HUIMIN_OPENDATA_BACKGROUND_MB", 5)) * 2**20
+
+
+def add_version(
+    resource: Resource, *, upload, original_name: str, actor, now: datetime, background: bool = False
+) -> ResourceVersion:
     """Store a new file of a resource and load it as the resource's new current version.
 
     Refused (`UploadRefused`, nothing stored) when too big, empty or of a wrong type. Otherwise the version
-    is kept whatever happens: LOADED and current, or FAILED with the reason in `status_message`.
+    is kept whatever happens: LOADED and current, or FAILED with the reason in `status_message`. With
+    `background` the file is stored as a PENDING version and loaded by the task worker (`load_pending`),
+    once this transaction commits: a million rows take longer than a web request may.
     """
     dataset = _dataset(resource)
     _require(actor, dataset)
@@ -194,7 +206,7 @@ def add_version(resource: Resource, *, upload, original_name: str, actor, now: d
     stored = []
     try:
         return _store_and_load(
-            resource, dataset, upload, original_name, fmt, size, sha256, actor, now, stored
+            resource, dataset, upload, original_name, fmt, size, sha256, actor, now, stored, background
         )
     except BaseException:
         storage = ResourceVersion._meta.get_field("file").storage
@@ -203,7 +215,9 @@ def add_version(resource: Resource, *, upload, original_name: str, actor, now: d
         raise
 
 
-def _store_and_load(resource, dataset, upload, original_name, fmt, size, sha256, actor, now, stored: list):
+def _store_and_load(
+    resource, dataset, upload, original_name, fmt, size, sha256, actor, now, stored: list, background: bool
+):
     with transaction.atomic():
         resource = Resource.objects.select_for_update().get(pk=resource.pk)
         last = resource.versions.aggregate(last=Max("number"))["last"] or 0
@@ -220,8 +234,12 @@ def _store_and_load(resource, dataset, upload, original_name, fmt, size, sha256,
         version.file.save(f"{fmt}.{fmt}", upload, save=False)
         stored.append(version.file.name)
         version.save()
-        previous = resource.current_version
-        _load_new(version, previous, resource, now)
+        if background:
+            from .tasks import load_version_task
+
+            transaction.on_commit(partial(load_version_task.enqueue, version.pk))
+        else:
+            _load_new(version, resource.current_version, resource, now)
         log(
             instance=dataset,
             action="huimin_opendata.version_add",
@@ -233,6 +251,49 @@ def _store_and_load(resource, dataset, upload, original_name, fmt, size, sha256,
                 "status": version.status,
                 "rows": version.row_count,
                 "file": version.original_name,
+            },
+        )
+    return version
+
+
+def load_pending(version_id: int, *, now: datetime) -> ResourceVersion | None:
+    """Load a version stored for the background (`add_version(background=True)`) and make it current.
+
+    Run by the task worker. A version no longer pending (the task ran twice) is left as it is; one that a
+    newer version overtook while it waited is marked FAILED, its file kept. None when the version is gone.
+    """
+    with transaction.atomic():
+        version = ResourceVersion.objects.filter(pk=version_id).first()
+        if version is None:
+            logger.warning("version %s to load is gone (its resource was deleted)", version_id)
+            return None
+        resource = Resource.objects.select_for_update().get(pk=version.resource_id)
+        version.refresh_from_db()
+        if version.status != VersionStatus.PENDING:
+            return version
+        previous = resource.current_version
+        if previous is not None and previous.number > version.number:
+            _fail(version, SUPERSEDED, ingest.Problems())
+        else:
+            started = time.monotonic()
+            _load_new(version, previous, resource, now)
+            logger.info(
+                "loaded %s in the background: %s, %d rows in %.1f s",
+                version,
+                version.status,
+                version.row_count,
+                time.monotonic() - started,
+            )
+        log(
+            instance=_dataset(resource),
+            action="huimin_opendata.version_load",
+            user=None,
+            data={
+                "resource": resource.pk,
+                "title": resource.title,
+                "version": version.number,
+                "status": version.status,
+                "rows": version.row_count,
             },
         )
     return version
@@ -355,6 +416,7 @@ def set_columns(version: ResourceVersion, columns: list[dict], *, actor, now: da
             _set_problems(version, problems)
         version.columns = cleaned
         version.loaded_at = now if retyped else version.loaded_at
+        version.status_message = ""
         version.save()
         log(
             instance=dataset,
@@ -368,6 +430,37 @@ def set_columns(version: ResourceVersion, columns: list[dict], *, actor, now: da
             },
         )
     return version
+
+
+RETYPE_QUEUED = "字段类型的修改已提交，正在后台按新的类型重新导入；完成前仍按原来的字段提供数据。"
+
+
+def change_columns(version: ResourceVersion, columns: list[dict], *, actor, now: datetime) -> str:
+    """`set_columns` now, or (a change of types on a file larger than `background_bytes`) by the task
+    worker once this transaction commits, the version saying so meanwhile. Returns "saved" (titles and
+    descriptions only), "retyped" (loaded again now) or "queued"."""
+    _require(actor, _dataset(version.resource))
+    version.refresh_from_db()
+    if version.status != VersionStatus.LOADED or version.resource.current_version_id != version.pk:
+        raise ValidationError("只能修改当前已导入版本的字段。")
+    cleaned = _clean_columns(version.columns, columns)
+    retyped = [new["type"] for new in cleaned] != [old["type"] for old in version.columns]
+    if not retyped or version.size <= background_bytes() or actor is None:
+        set_columns(version, cleaned, actor=actor, now=now)
+        return "retyped" if retyped else "saved"
+    from .tasks import set_columns_task
+
+    ResourceVersion.objects.filter(pk=version.pk).update(status_message=RETYPE_QUEUED)
+    version.status_message = RETYPE_QUEUED
+    transaction.on_commit(partial(set_columns_task.enqueue, version.pk, cleaned, actor.pk))
+    return "queued"
+
+
+def record_column_failure(version: ResourceVersion, error: Exception) -> None:
+    """A background change of column types that failed: the version keeps its columns and says why."""
+    reason = "；".join(getattr(error, "messages", None) or [str(error)])
+    message = f"后台修改字段类型未完成：{reason} 字段保持原样。"
+    ResourceVersion.objects.filter(pk=version.pk).update(status_message=message[:1000])
 
 
 def _clean_columns(current: list[dict], columns: list[dict]) -> list[dict]:
@@ -440,10 +533,13 @@ def _fetched_name(url: str, response) -> str:
     return name
 
 
-def fetch_version(resource: Resource, *, url: str, actor, now: datetime) -> ResourceVersion:
+def fetch_version(
+    resource: Resource, *, url: str, actor, now: datetime, background: bool | None = None
+) -> ResourceVersion:
     """GET a file over HTTP(S) (size limit, timeout, redirects checked) and add it as a new version.
 
     Private, loopback and link-local addresses are refused unless HUIMIN_OPENDATA_FETCH_ALLOW_PRIVATE.
+    `background` None: a file larger than `background_bytes` is loaded by the task worker.
     """
     import requests
 
@@ -496,7 +592,10 @@ def fetch_version(resource: Resource, *, url: str, actor, now: datetime) -> Reso
             spool.seek(0)
             upload = File(spool, name=name)
             upload.size = total
-            version = add_version(resource, upload=upload, original_name=name, actor=actor, now=now)
+            later = total > background_bytes() if background is None else background
+            version = add_version(
+                resource, upload=upload, original_name=name, actor=actor, now=now, background=later
+            )
             if resource.source_url != url and len(url) <= 1000:
                 Resource.objects.filter(pk=resource.pk).update(source_url=url)
                 resource.source_url = url

@@ -18,6 +18,7 @@ MENU_HOOK = "register_opendata_menu_item"
 # Audit log actions written by `services.py` and `platform.py`, with their Chinese labels.
 LOG_ACTIONS = {
     "huimin_opendata.version_add": ("上传数据新版本", "上传了数据资源的新版本"),
+    "huimin_opendata.version_load": ("后台导入数据版本", "后台导入了数据资源的新版本"),
     "huimin_opendata.columns_set": ("修改数据字段", "修改了数据资源的字段"),
     "huimin_opendata.resource_delete": ("删除数据资源", "删除了数据资源"),
 }

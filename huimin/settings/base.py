@@ -160,6 +160,9 @@ HUIMIN_OPENDATA_MAX_UPLOAD_MB = env.int("HUIMIN_OPENDATA_MAX_UPLOAD_MB", 200, mi
 HUIMIN_OPENDATA_MAX_PAGE_SIZE = env.int("HUIMIN_OPENDATA_MAX_PAGE_SIZE", 1000, minimum=1)
 HUIMIN_OPENDATA_FETCH_TIMEOUT = env.int("HUIMIN_OPENDATA_FETCH_TIMEOUT", 30, minimum=1)
 HUIMIN_OPENDATA_FETCH_ALLOW_PRIVATE = env.bool("HUIMIN_OPENDATA_FETCH_ALLOW_PRIVATE", False)
+# Files larger than this (MB) are loaded into the datastore by the task worker rather than in the web
+# request (a million rows take about half a minute); the admin shows the version as 待导入 meanwhile.
+HUIMIN_OPENDATA_BACKGROUND_MB = env.int("HUIMIN_OPENDATA_BACKGROUND_MB", 5, minimum=0)
 # Requests to the data API (/api/v1/datasets…) per client address and hour without an API key; a key has
 # its own hourly limit, set when it is issued.
 HUIMIN_OPENDATA_API_PER_IP_HOUR = env.int("HUIMIN_OPENDATA_API_PER_IP_HOUR", 1000, minimum=1)
