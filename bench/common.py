@@ -73,8 +73,9 @@ def server_database(url: str, keep: bool):
 
 
 @contextlib.contextmanager
-def throwaway_cluster(port: int, keep: bool):
-    """A PostgreSQL cluster of its own (Debian's pg_createcluster), dropped afterwards."""
+def throwaway_cluster(port: int, keep: bool, settings: dict[str, str] | None = None):
+    """A PostgreSQL cluster of its own (Debian's pg_createcluster), dropped afterwards; `settings` are
+    written to its postgresql.conf before it starts (e.g. the shared_buffers docs/operations.md advises)."""
     if shutil.which("pg_createcluster") is None:
         raise SystemExit(
             "pg_createcluster not found: install postgresql-common or set DATABASE_URL=postgres://…"
@@ -87,8 +88,11 @@ def throwaway_cluster(port: int, keep: bool):
         run(["pg_dropcluster", "--stop", PG_VERSION, PG_CLUSTER])
     port = free_port(port)
     password = secrets.token_hex(16)
-    run(["pg_createcluster", "--port", str(port), "--start", PG_VERSION, PG_CLUSTER], capture_output=True)
+    run(["pg_createcluster", "--port", str(port), PG_VERSION, PG_CLUSTER], capture_output=True)
     try:
+        for name, value in (settings or {}).items():
+            run(["pg_conftool", PG_VERSION, PG_CLUSTER, "set", name, value], capture_output=True)
+        run(["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "start"], capture_output=True)
         as_postgres = ["runuser", "-u", "postgres", "--"]
         run(
             [

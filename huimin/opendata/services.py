@@ -240,20 +240,20 @@ def _store_and_load(
             transaction.on_commit(partial(load_version_task.enqueue, version.pk))
         else:
             _load_new(version, resource.current_version, resource, now)
-        log(
-            instance=dataset,
-            action="huimin_opendata.version_add",
-            user=_person(actor),
-            data={
-                "resource": resource.pk,
-                "title": resource.title,
-                "version": version.number,
-                "status": version.status,
-                "rows": version.row_count,
-                "file": version.original_name,
-            },
-        )
+        _log_version(dataset, "huimin_opendata.version_add", actor, resource, version)
     return version
+
+
+def _log_version(dataset, action: str, actor, resource: Resource, version: ResourceVersion) -> None:
+    data = {
+        "resource": resource.pk,
+        "title": resource.title,
+        "version": version.number,
+        "status": version.status,
+        "rows": version.row_count,
+        "file": version.original_name,
+    }
+    log(instance=dataset, action=action, user=_person(actor), data=data)
 
 
 def load_pending(version_id: int, *, now: datetime) -> ResourceVersion | None:
@@ -284,18 +284,7 @@ def load_pending(version_id: int, *, now: datetime) -> ResourceVersion | None:
                 version.row_count,
                 time.monotonic() - started,
             )
-        log(
-            instance=_dataset(resource),
-            action="huimin_opendata.version_load",
-            user=None,
-            data={
-                "resource": resource.pk,
-                "title": resource.title,
-                "version": version.number,
-                "status": version.status,
-                "rows": version.row_count,
-            },
-        )
+        _log_version(_dataset(resource), "huimin_opendata.version_load", None, resource, version)
     return version
 
 

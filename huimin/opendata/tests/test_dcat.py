@@ -185,3 +185,44 @@ def test_a_dataset_without_resources_still_appears_without_distributions(client,
 
 def test_the_catalog_only_answers_reads(client, data):
     assert client.post("/catalog.jsonld", **PORTAL).status_code == 405
+
+
+# --- read as RDF, the way a harvester does ---------------------------------------------------------------
+
+
+def test_a_json_ld_processor_reads_the_catalog_as_dcat_triples(client, data):
+    """ckanext-dcat and udata parse the document with an RDF library (rdflib) and then look up
+    dcat:Dataset nodes and their properties by IRI; the same reading, offline (the context is inline)."""
+    from rdflib import Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+
+    response = client.get("/catalog.jsonld", **PORTAL)
+    graph = Graph().parse(data=response.content.decode("utf-8"), format="json-ld")
+    catalogs = list(graph.subjects(RDF.type, DCAT.Catalog))
+    assert len(catalogs) == 1
+    datasets = set(graph.objects(catalogs[0], DCAT.dataset))
+    assert datasets == set(graph.subjects(RDF.type, DCAT.Dataset))
+    live = datasets_for_site(Site.objects.get(hostname="127.0.0.1"))
+    assert len(datasets) == live.count()
+    for node in datasets:  # what ckanext-dcat requires of every dataset it imports
+        assert graph.value(node, DCTERMS.title) is not None
+        assert graph.value(node, DCTERMS.identifier) is not None
+    schools = next(
+        node for node in datasets if graph.value(node, DCTERMS.title) == Literal("目录测试学校名录")
+    )
+    publisher = graph.value(schools, DCTERMS.publisher)
+    assert graph.value(publisher, FOAF.name) == Literal("宿迁市教育局")
+    assert graph.value(schools, DCTERMS.accrualPeriodicity) == URIRef(f"{EU}/frequency/ANNUAL_2")
+    assert graph.value(schools, DCTERMS.accessRights) == URIRef(f"{EU}/access-right/RESTRICTED")
+    assert {str(word) for word in graph.objects(schools, DCAT.keyword)} >= {"学校", "招生", "目录测试"}
+    issued = graph.value(schools, DCTERMS.issued)
+    assert issued.datatype == URIRef("http://www.w3.org/2001/XMLSchema#dateTime") and issued.toPython().tzinfo
+    distributions = list(graph.objects(schools, DCAT.distribution))
+    assert distributions and all((d, RDF.type, DCAT.Distribution) in graph for d in distributions)
+    downloads = {str(graph.value(d, DCAT.downloadURL)) for d in distributions}
+    csv_download = next(url for url in downloads if url.endswith(f"/download/{data['resource'].pk}/csv/"))
+    path = urlsplit(csv_download).path
+    assert client.get(path, **JYJ).status_code == 200
+    vcard = Namespace("http://www.w3.org/2006/vcard/ns#")
+    contact = graph.value(schools, DCAT.contactPoint)
+    assert graph.value(contact, vcard.fn) == Literal("招生办")
