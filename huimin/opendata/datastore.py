@@ -235,7 +235,11 @@ def _where(filters: Iterable, columns: list[dict], bare: frozenset = frozenset()
         name = _key(item.column)
         if item.column in bare:
             name = f"+{name}"
-        if item.op == "contains":
+        if item.op == "contains" and _vendor() == "sqlite":
+            # instr, not LIKE: SQLite's LIKE ignores the case of Latin letters, PostgreSQL's does not.
+            clauses.append(f"instr({name}, %s) > 0")
+            params.append(item.value)
+        elif item.op == "contains":
             clauses.append(f"{name} LIKE %s ESCAPE '\\'")
             params.append(f"%{_escape_like(item.value)}%")
         elif item.op == "in":

@@ -166,9 +166,19 @@ def test_the_maximum_page_size_is_a_setting(version, settings):
 
 @pytest.mark.parametrize(
     ("needle", "expected"),
-    [("_", [2]), ("%", [1, 6]), ("100%", [1]), ("a_b", [2]), ("a%b", [6]), ("\\", []), ("x完", [4])],
+    [
+        ("_", [2]),
+        ("%", [1, 6]),
+        ("100%", [1]),
+        ("a_b", [2]),
+        ("a%b", [6]),
+        ("\\", []),
+        ("x完", [4]),
+        ("AXB", []),  # the case of Latin letters counts, on SQLite as on PostgreSQL
+        ("x", [3, 4, 5]),
+    ],
 )
-def test_like_wildcards_in_contains_match_literally(version, needle, expected):
+def test_like_wildcards_in_contains_match_literally_and_case_counts(version, needle, expected):
     assert numbers(rows_of(version, [f"备注:contains:{needle}"])) == expected
 
 
