@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "huimin.topics",
     "huimin.interviews",
     "huimin.opendata",
+    "huimin.search",
     "huimin.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

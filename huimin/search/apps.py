@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    name = "huimin.search"
+    label = "huimin_search"
+    verbose_name = "搜索与问答"
