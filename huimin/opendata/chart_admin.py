@@ -187,6 +187,7 @@ class DataChartViewSet(SnippetViewSet):
     menu_label = "数据图表"
     add_to_admin_menu = False
     add_view_class = DataChartCreateView
+    copy_view_enabled = False  # a copy would be saved by the generic create view, past the service
     edit_view_class = DataChartEditView
     delete_view_class = DataChartDeleteView
     list_display = ["title", "resource", "kind", "aggregation", "updated_at"]

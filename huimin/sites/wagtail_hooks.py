@@ -58,6 +58,7 @@ class MembershipViewSet(ModelViewSet):
     list_filter = ["role", "site"]
     form_fields = ["user", "org_unit", "site", "role"]
     add_view_class = MembershipCreateView
+    copy_view_enabled = False  # a copy would be saved by the generic create view, past the service
     edit_view_class = MembershipEditView
     delete_view_class = MembershipDeleteView
 

@@ -16,6 +16,7 @@ class WorkCalendarViewSet(ModelViewSet):
     list_display = ["name", "slug", "parent", "working_hours", "is_default"]
     form_fields = ["name", "slug", "parent", "working_hours", "is_default"]
     add_view_class = admin_views.CalendarCreateView
+    copy_view_enabled = False  # a copy would be saved by the generic create view, past the service
     edit_view_class = admin_views.CalendarEditView
     delete_view_class = admin_views.CalendarDeleteView
 
@@ -29,6 +30,7 @@ class CalendarDayViewSet(ModelViewSet):
     search_fields = ["name"]
     form_fields = ["calendar", "date", "kind", "name"]
     add_view_class = admin_views.DayCreateView
+    copy_view_enabled = False
     edit_view_class = admin_views.DayEditView
     delete_view_class = admin_views.DayDeleteView
 
