@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from huimin.core.api import api
 from huimin.opendata.dcat import catalog_view
+from huimin.search.qa_views import qa_page
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -15,7 +16,9 @@ urlpatterns = [
     path("hudong/liuyan/", include("huimin.letters.urls")),
     path("open311/v2/", include("huimin.letters.open311")),
     path("moshi/", include("huimin.accessibility.urls")),
+    path("search/", include("huimin.search.urls")),
     path("catalog.jsonld", catalog_view, name="opendata_catalog"),
+    path("qa/", qa_page, name="qa"),
 ]
 
 if settings.DEBUG:

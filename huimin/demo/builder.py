@@ -30,6 +30,8 @@ from huimin.demo.opendata_charts import build_chart_demo
 from huimin.demo.policies import POLICIES_PER_SITE, build_policy_demo
 from huimin.demo.services import build_service_demo
 from huimin.demo.topics import build_topic_demo
+from huimin.search import services as search_services
+from huimin.search import tasks as search_tasks
 from huimin.sites import services as site_services
 from huimin.sites.enums import SITE_ROLES, Role
 from huimin.sites.models import ColumnPage, ColumnType, OrgUnit
@@ -89,8 +91,15 @@ def planned_article_count(spec: dict) -> int:
 def build_demo(
     *, port: int = 8000, now: datetime | None = None, advance: Callable[[int], None] = lambda n: None
 ) -> DemoResult:
-    spec = load_spec()
     now = now or timezone.now()
+    with search_tasks.suspended():  # the search index is built once, at the end, not page by page
+        result = _build_demo(port=port, now=now, advance=advance)
+    search_services.reindex(now=now)  # a full search index for `make run`
+    return result
+
+
+def _build_demo(*, port: int, now: datetime, advance: Callable[[int], None]) -> DemoResult:
+    spec = load_spec()
     result = DemoResult(password=spec["password"])
     units = _ensure_org_units(spec["org_units"])
     _retire_initial_site()

@@ -14,6 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from huimin.core import throttle
+from huimin.search import tasks as search_tasks
 from huimin.sites.enums import Role
 from huimin.sites.models import Membership, OrgUnit
 from huimin.workdays.queries import default_calendar, descendants, schedule_for
@@ -390,6 +391,8 @@ def approve(letter: Letter, *, actor, publish: bool, now=None) -> Letter:
     letter.closed_at = now
     _save(letter, "approve", actor, before, now)
     notify.answered(letter)
+    if letter.state == State.PUBLISHED:
+        search_tasks.queue_letter(letter.pk)  # the search index follows publication
     return letter
 
 
@@ -426,6 +429,8 @@ def reopen(letter: Letter, reason: str, *, actor, now=None) -> Letter:
     now = now or timezone.now()
     letter.state, letter.closed_at, letter.published_at = State.ACCEPTED, None, None
     letter.extension += max(timedelta(0), _elapsed_beyond_limit(letter, now))
+    if before == State.PUBLISHED:
+        search_tasks.queue_letter(letter.pk)  # no longer published: out of the search index
     return _save(letter, "reopen", actor, before, now, note=_reason(reason, "重新交办的理由"))
 
 

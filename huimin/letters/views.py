@@ -219,7 +219,9 @@ def write(request):
     """The form. A valid form (human check answered) becomes a pending submission shown for review."""
     chrome = site_queries.site_chrome(request)
     if request.method == "GET":
-        form = LetterForm(initial={"kind": request.GET.get("kind", "consult")})
+        form = LetterForm(
+            initial={"kind": request.GET.get("kind", "consult"), "title": request.GET.get("title", "")[:100]}
+        )
         return _form_page(request, chrome, form, status=200)
     now = _now()
     _sweep_pending_files(now)

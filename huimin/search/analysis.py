@@ -70,26 +70,52 @@ def normalize(text: str) -> str:
 
 class _Segmenter:
     """A jieba tokenizer of our own (the global one is left alone), with the shipped dictionary and the
-    editors' words; `reload(extra)` swaps in a new tokenizer when the editors' words change."""
+    editors' words; `reload(extra)` swaps in a new tokenizer when the editors' words change.
+
+    jieba's own dictionary plus `data/dictionary.txt` is loaded once per process (the base, about a
+    second); a reload copies the base's word table and adds the editors' words, which takes a few tens of
+    milliseconds, so an editor's change does not stall the process that picks it up."""
+
+    EXTRA_FREQ = 1000  # an editor's word is at least this frequent, enough to be cut out whole
 
     def __init__(self):
         self._lock = threading.Lock()
+        self._base_lock = threading.Lock()
+        self._base_tokenizer = None
         self._tokenizer = None
         self._extra: tuple[str, ...] = ()
 
+    def _base(self):
+        if self._base_tokenizer is None:
+            with self._base_lock:
+                if self._base_tokenizer is None:
+                    import jieba
+
+                    jieba.setLogLevel(logging.WARNING)
+                    tokenizer = jieba.Tokenizer()
+                    tokenizer.initialize()
+                    for line in _read_lines("dictionary.txt"):
+                        parts = line.split()
+                        word = normalize(parts[0])
+                        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+                        tokenizer.add_word(word, freq)
+                    self._base_tokenizer = tokenizer
+        return self._base_tokenizer
+
     def _build(self, extra: tuple[str, ...]):
+        base = self._base()
+        if not extra:
+            return base  # shared, never changed: only `add_word` writes to a tokenizer's table
         import jieba
 
-        jieba.setLogLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
-        for line in _read_lines("dictionary.txt"):
-            parts = line.split()
-            word = normalize(parts[0])
-            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-            tokenizer.add_word(word, freq)
+        tokenizer.FREQ, tokenizer.total = dict(base.FREQ), base.total
+        tokenizer.user_word_tag_tab = dict(base.user_word_tag_tab)
+        tokenizer.initialized = True
         for word in extra:
-            tokenizer.add_word(normalize(word), 1000)
+            word = normalize(word)
+            if word:
+                tokenizer.add_word(word, max(self.EXTRA_FREQ, tokenizer.FREQ.get(word, 0)))
         return tokenizer
 
     def tokenizer(self):

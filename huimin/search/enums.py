@@ -23,3 +23,17 @@ class Validity(models.TextChoices):
     NOT_YET = "not_yet", "尚未生效"
     EXPIRED = "expired", "已失效"
     REPEALED = "repealed", "已废止"
+
+
+class KnowledgeStatus(models.TextChoices):
+    """The life of a Q&A knowledge entry: only published entries answer questions."""
+
+    DRAFT = "draft", "草稿（待审核）"
+    PUBLISHED = "published", "已发布"
+    RETIRED = "retired", "已停用"
+
+
+class KnowledgeOrigin(models.TextChoices):
+    MANUAL = "manual", "人工录入"
+    LETTER = "letter", "网民留言答复"
+    GUIDE = "guide", "办事指南"

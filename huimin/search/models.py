@@ -7,7 +7,7 @@ from wagtail.models import Site
 
 from huimin.sites.models import OrgUnit
 
-from .enums import DocumentKind, Validity
+from .enums import DocumentKind, KnowledgeOrigin, KnowledgeStatus, Validity
 
 
 class SearchDocument(models.Model):
@@ -78,3 +78,133 @@ class SynonymGroup(models.Model):
 
     def __str__(self):
         return self.words
+
+
+# --- queries and best bets
+
+
+class SearchQueryLog(models.Model):
+    """One search as it was asked: the normalized query with personal data replaced by ＊ (see
+    `services.log_search`). Feeds 热门搜索 and the 无结果检索 report."""
+
+    site = models.ForeignKey(
+        Site, verbose_name="站点", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    query = models.CharField("检索词", max_length=200)
+    results_count = models.PositiveIntegerField("结果数", default=0)
+    kind = models.CharField("类型筛选", max_length=20, blank=True)
+    scope = models.CharField("范围", max_length=10, blank=True)
+    at = models.DateTimeField("时间", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "搜索日志"
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["site", "at", "query"], name="search_log_hot"),
+            models.Index(fields=["results_count", "query"], name="search_log_zero"),
+        ]
+
+    def __str__(self):
+        return self.query
+
+
+class BestBet(models.Model):
+    """An editor's answer to a query (推荐结果): shown first, labelled 推荐, for that exact normalized query
+    on one site, or on every site when `site` is empty."""
+
+    site = models.ForeignKey(
+        Site,
+        verbose_name="站点",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="留空表示全市网站群",
+    )
+    query = models.CharField("检索词", max_length=100, db_index=True, help_text="保存时自动规范化")
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="页面",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    url = models.CharField("地址", max_length=1000, blank=True, help_text="不选页面时填写")
+    title = models.CharField("标题", max_length=300, blank=True, help_text="不填则使用页面标题")
+    description = models.CharField("说明", max_length=300, blank=True)
+    sort_order = models.IntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "推荐结果"
+        ordering = ["query", "sort_order", "pk"]
+
+    def __str__(self):
+        return f"{self.query} → {self.display_title}"
+
+    @property
+    def display_title(self):
+        if self.title:
+            return self.title
+        return self.page.title if self.page_id else self.url
+
+    @property
+    def target_url(self):
+        if self.page_id:
+            return self.page.specific_deferred.url or self.url
+        return self.url
+
+
+# --- knowledge base (答问知识库) ---------------------------------------------------------------------------
+
+
+class KnowledgeEntry(models.Model):
+    """A curated question and its answer (答问知识库), owned by a unit, for one site or the whole group.
+    Written only through `services.py` (`# --- knowledge base`); harvested entries start as drafts."""
+
+    question = models.CharField("问题", max_length=200)
+    answer = models.TextField("答案", max_length=2000, help_text="纯文本，不超过 2000 字。")
+    unit = models.ForeignKey(OrgUnit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(
+        Site,
+        verbose_name="站点",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="留空表示适用于整个站群。",
+    )
+    valid_from = models.DateField("生效日期", null=True, blank=True)
+    valid_until = models.DateField("失效日期", null=True, blank=True, help_text="当天起不再使用。")
+    status = models.CharField(
+        "状态", max_length=20, choices=KnowledgeStatus.choices, default=KnowledgeStatus.DRAFT, db_index=True
+    )
+    origin = models.CharField(
+        "来源类型", max_length=20, choices=KnowledgeOrigin.choices, default=KnowledgeOrigin.MANUAL
+    )
+    source_key = models.CharField("来源编号", max_length=64, blank=True, help_text="如 letter:12、page:34")
+    source_links = models.JSONField("来源链接", default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "答问知识库"
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin", "source_key", "question"],
+                condition=~models.Q(source_key=""),
+                name="knowledge_entry_unique_harvest",
+            )
+        ]
+
+    def __str__(self):
+        return self.question

@@ -37,4 +37,11 @@ PUBLIC_PAGES = [
     ("127.0.0.1", "/sjkf/?theme=资源环境", "data-catalog"),
     ("127.0.0.1", "/sjkf/hdszjc-yb/?sort=-c5", "dataset"),
     ("127.0.0.1", "/ztzl/sjkss/", "topic-data-charts"),
+    # search
+    ("127.0.0.1", "/search/?q=适老化&scope=group", "search"),
+    ("slj.localhost", "/search/?q=火星移民签证", "search-empty"),
+    # search (Q&A)
+    ("127.0.0.1", "/qa/", "qa"),
+    ("shuyang.localhost", "/qa/?q=咨询类留言多长时间内答复？", "qa-answer"),
+    ("127.0.0.1", "/qa/?q=火星移民怎么申请？", "qa-missing"),
 ]

@@ -1,0 +1,390 @@
+"""The full-text engines behind `SearchDocument`, chosen by database vendor, with one interface.
+
+- SQLite: an FTS5 table `huimin_search_fts` (columns title, keywords, body, pinyin; tokenizer `unicode61`)
+  holding the token fields, its rowid the document's id; ranked by `bm25()` with column weights
+  (`SQLITE_WEIGHTS`: title above keywords above body, pinyin between).
+- PostgreSQL: a `tsvector` column `search_vector` on the document table (not a Django field) with a GIN
+  index, its lexemes weighted A title, B keywords, C body, D pinyin; ranked by `ts_rank_cd` with
+  `POSTGRES_WEIGHTS`.
+
+Both tables are created by migration 0002. The services keep them in step (`write` after a document is
+saved, `delete` when it is removed). The vector is written as a tsvector literal built here, not by
+`to_tsvector`, so neither PostgreSQL's parser nor the server's locale touches the words: the databases only
+store and match the words `analysis.py` made.
+
+A query (`analysis.QueryAnalysis`) becomes an engine-neutral expression (`build_expression`): each term
+matches its text or a synonym in title, keywords or body, or one of its pinyin keys in the pinyin field;
+the pinyin of a run of Chinese characters (`phrase_pinyin`) stands in for the terms of that run. "all"
+requires every term, "any" at least one. Every word reaches the engine quoted inside a bound parameter, so
+query syntax and SQL typed by the public are only ever words.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from . import analysis
+
+DOCUMENT_TABLE = "huimin_search_searchdocument"
+FTS_TABLE = "huimin_search_fts"
+VECTOR_COLUMN = "search_vector"
+VECTOR_INDEX = "huimin_search_vector_gin"
+# bm25 weights of the FTS5 columns in their order: title, keywords, body, pinyin.
+SQLITE_WEIGHTS = (10.0, 5.0, 1.0, 3.0)
+# ts_rank_cd weights in PostgreSQL's order {D, C, B, A}: pinyin, body, keywords, title.
+POSTGRES_WEIGHTS = "{0.3,0.1,0.5,1.0}"
+TEXT, PINYIN = "text", "pinyin"
+MODES = ("all", "any")
+FACETS = ("kind", "site", "unit", "topic", "year")
+MAX_TOKEN_CHARS = 200  # longer "words" are not words (PostgreSQL also refuses lexemes over 2 KB)
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+MAX_POSITIONS_PER_LEXEME = 256  # PostgreSQL keeps at most this many positions of one lexeme
+DELETE_FTS = "DELETE FROM huimin_search_fts WHERE rowid = %s"
+INSERT_FTS = (
+    "INSERT INTO huimin_search_fts (rowid, title, keywords, body, pinyin) VALUES (%s, %s, %s, %s, %s)"
+)
+
+
+# --- filters ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on the matched documents; an empty value restricts nothing."""
+
+    site_id: int | None = None
+    kinds: tuple[str, ...] = ()
+    unit_id: int | None = None
+    topic: str = ""
+    year: int | None = None
+
+    def sql(self, alias: str = "", *, without: str = "") -> tuple[list[str], list]:
+        """WHERE fragments and their parameters, leaving out the facet named `without` (for facet counts
+        under every other filter)."""
+        prefix = f"{alias}." if alias else ""
+        clauses, params = [], []
+        if self.site_id is not None and without != "site":
+            clauses.append(f"{prefix}site_id = %s")
+            params.append(self.site_id)
+        if self.kinds and without != "kind":
+            clauses.append(f"{prefix}kind IN ({', '.join(['%s'] * len(self.kinds))})")
+            params.extend(self.kinds)
+        if self.unit_id is not None and without != "unit":
+            clauses.append(f"{prefix}unit_id = %s")
+            params.append(self.unit_id)
+        if self.topic and without != "topic":
+            clauses.append(f"{prefix}topic = %s")
+            params.append(self.topic)
+        if self.year is not None and without != "year":
+            clauses.append(f"{prefix}year = %s")
+            params.append(self.year)
+        return clauses, params
+
+
+# --- the query expression -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Words:
+    """A leaf: any one of `alternatives` in the field group (`TEXT`: title, keywords or body; `PINYIN`);
+    an alternative of several words needs all of them."""
+
+    field: str
+    alternatives: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple
+
+
+@dataclass(frozen=True)
+class Any:
+    parts: tuple
+
+
+def _is_word(token: str) -> bool:
+    """A token an FTS5 `unicode61` tokenizer keeps: it has a letter, a digit or a private-use character.
+    Anything else (emoji, punctuation) could never match and is dropped from the query."""
+    return any(unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "Co" for ch in token)
+
+
+def _alternative(words) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w for w in words if _is_word(w) and len(w) <= MAX_TOKEN_CHARS))
+
+
+def _words(field: str, texts, *, segment: bool = False) -> Words | None:
+    """A leaf from texts taken as they are (a query's terms, pinyin keys), or, with `segment`, cut into
+    words the way documents are (synonyms: 社会保险 needs 社会, 保险 and 社会保险, as its documents hold)."""
+    alternatives: dict[tuple[str, ...], None] = {}
+    for text in texts:
+        words = analysis.words(text) if segment else analysis.normalize(text).split()
+        alternative = _alternative(words)
+        if alternative:
+            alternatives[alternative] = None
+    return Words(field, tuple(alternatives)) if alternatives else None
+
+
+def _either(*parts):
+    parts = tuple(part for part in parts if part is not None)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Any(parts)
+
+
+def _both(parts):
+    parts = tuple(part for part in parts if part is not None)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else All(parts)
+
+
+def _term(term: analysis.Term):
+    text = _words(TEXT, [term.text])
+    synonyms = _words(TEXT, term.synonyms, segment=True)
+    if text and synonyms:
+        text = Words(TEXT, tuple(dict.fromkeys(text.alternatives + synonyms.alternatives)))
+    return _either(text or synonyms, _words(PINYIN, term.pinyin))
+
+
+def build_expression(query: analysis.QueryAnalysis, mode: str = "all"):
+    """The engine-neutral expression of an analysed query, or None when nothing in it can match."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    terms = list(query.terms)
+    phrases = [p for p in dict.fromkeys(query.phrase_pinyin) if p]
+    if mode == "any":
+        return _either(*(_term(term) for term in terms), _words(PINYIN, phrases))
+    # "all": the pinyin of a run of Chinese characters may stand in for every term cut from that run (a
+    # misspelling that jieba cuts apart still meets the right word by its sound).
+    runs = []
+    for run in analysis.CJK_RUN.findall(query.normalized or ""):
+        full = analysis.pinyin_of(run)[0] if len(run) <= analysis.PHRASE_PINYIN_MAX else ""
+        if full in phrases and all(full != p for _run, p in runs):
+            runs.append((run, full))
+    grouped: dict[str, list] = defaultdict(list)
+    alone = []
+    for term in terms:
+        home = next((p for run, p in runs if analysis.CJK.search(term.text) and term.text in run), None)
+        (grouped[home] if home else alone).append(term)
+    clauses = [_either(_both(_term(t) for t in grouped[p]), _words(PINYIN, [p])) for _run, p in runs]
+    clauses += [_term(term) for term in alone]
+    expression = _both(clauses)
+    loose = [p for p in phrases if p not in {p for _run, p in runs}]
+    return _either(expression, _words(PINYIN, loose)) if loose else expression
+
+
+# --- the engines --------------------------------------------------------------------------------------
+
+
+class Engine:
+    """What the services and queries need of a full-text engine."""
+
+    vendor = ""
+
+    def write(self, documents) -> None:
+        """Make the engine's copy of these (saved) documents current."""
+        raise NotImplementedError
+
+    def delete(self, ids) -> None:
+        """Forget these document ids (call before or after the rows are deleted)."""
+        raise NotImplementedError
+
+    def tidy(self) -> int:
+        """Remove what the engine holds for documents that no longer exist (rows deleted by a cascade);
+        returns how many."""
+        return 0
+
+    def render(self, expression) -> str:
+        raise NotImplementedError
+
+    def _matched(self, match: str, filters: Filters) -> tuple[str, str, list]:
+        """(FROM … WHERE … SQL over the matched documents aliased `d`, the score expression, params)."""
+        raise NotImplementedError
+
+    def match(
+        self,
+        query: analysis.QueryAnalysis,
+        filters: Filters = Filters(),
+        *,
+        mode: str = "all",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> tuple[int, list[tuple[int, float]]]:
+        """(total, [(document id, score)]) of the documents matching, best first (newer first on ties)."""
+        expression = build_expression(query, mode)
+        if expression is None:
+            return 0, []
+        limit, offset = max(0, int(limit)), max(0, int(offset))
+        source, score, params = self._matched(self.render(expression), filters)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {source}", params)
+            total = cursor.fetchone()[0]
+            if not total or not limit:
+                return total, []
+            cursor.execute(
+                f"SELECT d.id, {score} AS score {source} "
+                "ORDER BY score DESC, d.published_at DESC NULLS LAST, d.id DESC LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            return total, [(row[0], float(row[1] or 0.0)) for row in cursor.fetchall()]
+
+    def facet_counts(
+        self,
+        query: analysis.QueryAnalysis,
+        filters: Filters = Filters(),
+        *,
+        mode: str = "all",
+    ) -> dict[str, dict]:
+        """For each facet (kind, site, unit, topic, year), its values among the matched documents with how
+        many match under every other filter (a facet's own choice does not narrow its own counts). Empty
+        values (no unit, no topic) are left out."""
+        counts: dict[str, dict] = {name: {} for name in FACETS}
+        expression = build_expression(query, mode)
+        if expression is None:
+            return counts
+        source, _score, params = self._matched(self.render(expression), Filters())
+        columns = {"kind": "kind", "site": "site_id", "unit": "unit_id", "topic": "topic", "year": "year"}
+        selects, all_params = [], list(params)
+        for name, column in columns.items():
+            clauses, values = filters.sql("m", without=name)
+            where = " AND ".join([f"m.{column} IS NOT NULL", *clauses])
+            selects.append(
+                f"SELECT '{name}', CAST(m.{column} AS TEXT), COUNT(*) FROM m WHERE {where} "  # noqa: S608
+                f"GROUP BY m.{column}"
+            )
+            all_params.extend(values)
+        sql = (
+            "WITH m AS MATERIALIZED (SELECT d.kind, d.site_id, d.unit_id, d.topic, d.year "
+            f"{source}) " + " UNION ALL ".join(selects)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, all_params)
+            for name, value, count in cursor.fetchall():
+                if value in (None, ""):
+                    continue
+                key = int(value) if name in ("site", "unit", "year") else value
+                counts[name][key] = count
+        return counts
+
+
+class SqliteEngine(Engine):
+    vendor = "sqlite"
+
+    def write(self, documents) -> None:
+        rows = [
+            (doc.pk, doc.title_tokens, doc.keyword_tokens, doc.body_tokens, doc.pinyin_tokens)
+            for doc in documents
+        ]
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(DELETE_FTS, [(row[0],) for row in rows])
+            cursor.executemany(INSERT_FTS, rows)
+
+    def delete(self, ids) -> None:
+        ids = [(int(pk),) for pk in ids]
+        if ids:
+            with connection.cursor() as cursor:
+                cursor.executemany(DELETE_FTS, ids)
+
+    def tidy(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT id FROM {DOCUMENT_TABLE})"  # noqa: S608
+            )
+            return cursor.rowcount
+
+    @staticmethod
+    def _quote(word: str) -> str:
+        return '"' + word.replace('"', '""') + '"'
+
+    def render(self, expression) -> str:
+        if isinstance(expression, Words):
+            columns = "{title keywords body}" if expression.field == TEXT else "pinyin"
+            options = []
+            for alternative in expression.alternatives:
+                quoted = [self._quote(word) for word in alternative]
+                options.append(quoted[0] if len(quoted) == 1 else "(" + " AND ".join(quoted) + ")")
+            return f"{columns} : ({' OR '.join(options)})"
+        joiner = " AND " if isinstance(expression, All) else " OR "
+        return "(" + joiner.join(f"({self.render(part)})" for part in expression.parts) + ")"
+
+    def _matched(self, match: str, filters: Filters) -> tuple[str, str, list]:
+        clauses, params = filters.sql("d")
+        where = " AND ".join([f"{FTS_TABLE} MATCH %s", *clauses])
+        source = f"FROM {FTS_TABLE} JOIN {DOCUMENT_TABLE} d ON d.id = {FTS_TABLE}.rowid WHERE {where}"
+        weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+        return source, f"-bm25({FTS_TABLE}, {weights})", [match, *params]
+
+
+class PostgresEngine(Engine):
+    vendor = "postgresql"
+    WEIGHTS = {"title_tokens": "A", "keyword_tokens": "B", "body_tokens": "C", "pinyin_tokens": "D"}
+
+    @staticmethod
+    def _lexeme(word: str) -> str:
+        return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    @classmethod
+    def vector(cls, document) -> str:
+        """The tsvector literal of a document: every word at its position, weighted by its field."""
+        positions: dict[str, list[str]] = {}
+        position = 0
+        for field_name, weight in cls.WEIGHTS.items():
+            for word in (getattr(document, field_name) or "").split():
+                position = min(position + 1, MAX_POSITION)
+                if len(word) > MAX_TOKEN_CHARS:
+                    continue
+                places = positions.setdefault(word, [])
+                if len(places) < MAX_POSITIONS_PER_LEXEME:
+                    places.append(f"{position}{weight}")
+        return " ".join(f"{cls._lexeme(word)}:{','.join(places)}" for word, places in positions.items())
+
+    def write(self, documents) -> None:
+        rows = [(self.vector(doc), doc.pk) for doc in documents]
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {DOCUMENT_TABLE} SET {VECTOR_COLUMN} = %s::tsvector WHERE id = %s",  # noqa: S608
+                    rows,
+                )
+
+    def delete(self, ids) -> None:
+        """The vector lives on the document row and goes with it."""
+
+    def render(self, expression) -> str:
+        if isinstance(expression, Words):
+            weights = "ABC" if expression.field == TEXT else "D"
+            options = []
+            for alternative in expression.alternatives:
+                lexemes = [f"{self._lexeme(word)}:{weights}" for word in alternative]
+                options.append(lexemes[0] if len(lexemes) == 1 else "(" + " & ".join(lexemes) + ")")
+            return "(" + " | ".join(options) + ")"
+        joiner = " & " if isinstance(expression, All) else " | "
+        return "(" + joiner.join(self.render(part) for part in expression.parts) + ")"
+
+    def _matched(self, match: str, filters: Filters) -> tuple[str, str, list]:
+        clauses, params = filters.sql("d")
+        where = " AND ".join([f"d.{VECTOR_COLUMN} @@ q.query", *clauses])
+        source = f"FROM {DOCUMENT_TABLE} d, (SELECT %s::tsquery AS query) q WHERE {where}"
+        score = f"ts_rank_cd('{POSTGRES_WEIGHTS}'::float4[], d.{VECTOR_COLUMN}, q.query, 1)"
+        return source, score, [match, *params]
+
+
+ENGINES = {"sqlite": SqliteEngine, "postgresql": PostgresEngine}
+
+
+def engine() -> Engine:
+    """The engine of the default database."""
+    try:
+        return ENGINES[connection.vendor]()
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"搜索不支持数据库 {connection.vendor}：请使用 SQLite 或 PostgreSQL。"
+        ) from None

@@ -1,0 +1,235 @@
+"""The full-text engines: how an analysed query becomes an engine query (every word quoted, nothing else),
+ranking by field, paging, facets, and the engine's copy kept in step. The same tests run on SQLite (FTS5)
+and, in CI, on PostgreSQL (tsvector); the few that look at one engine's storage say so.
+
+Documents here use made-up words (蓝鲸湾, 翠屏岭 …) so the demo content, when present, never matches."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from huimin.search import analysis, backends, queries, services
+from huimin.search.analysis import QueryAnalysis, Term
+from huimin.search.backends import All, Any, PostgresEngine, SqliteEngine, Words, build_expression
+from huimin.search.models import SearchDocument
+
+from .factories import NOW, document, ids, query
+
+pytestmark = pytest.mark.django_db
+
+
+# --- the query expression (no database) ---------------------------------------------------------------
+
+
+def test_each_term_matches_its_text_synonyms_or_pinyin():
+    analysed = QueryAnalysis(
+        raw="社保", normalized="社保", terms=[Term("社保", synonyms=["社会保险"], pinyin=["shebao"])]
+    )
+    assert build_expression(analysed, "all") == Any(
+        (Words("text", (("社保",), ("社会", "保险", "社会保险"))), Words("pinyin", (("shebao",),)))
+    )
+
+
+def test_in_all_mode_a_runs_pinyin_stands_in_for_the_terms_cut_from_it():
+    analysed = QueryAnalysis(
+        raw="适老花 改造",
+        normalized="适老花 改造",
+        terms=[Term("适"), Term("老花", pinyin=["laohua"]), Term("改造", pinyin=["gaizao"])],
+        phrase_pinyin=["shilaohua", "gaizao"],
+    )
+    expression = build_expression(analysed, "all")
+    assert isinstance(expression, All) and len(expression.parts) == 2
+    misspelt, second = expression.parts
+    assert misspelt.parts[-1] == Words("pinyin", (("shilaohua",),))
+    assert misspelt.parts[0] == All(
+        (Words("text", (("适",),)), Any((Words("text", (("老花",),)), Words("pinyin", (("laohua",),)))))
+    )
+    assert second.parts[-1] == Words("pinyin", (("gaizao",),))
+
+
+def test_in_any_mode_one_term_or_phrase_is_enough():
+    analysed = QueryAnalysis(raw="", normalized="", terms=[Term("甲"), Term("乙")], phrase_pinyin=["jiayi"])
+    assert build_expression(analysed, "any") == Any(
+        (Words("text", (("甲",),)), Words("text", (("乙",),)), Words("pinyin", (("jiayi",),)))
+    )
+
+
+def test_words_that_could_never_match_are_dropped_and_an_empty_query_matches_nothing():
+    analysed = QueryAnalysis(raw="", normalized="", terms=[Term("😀"), Term("——")], phrase_pinyin=[""])
+    assert build_expression(analysed, "all") is None
+    assert queries.match(analysed) == (0, [])
+    assert queries.facet_counts(analysed)["kind"] == {}
+
+
+def test_an_unknown_mode_is_refused():
+    with pytest.raises(ValueError):
+        build_expression(query("宿迁"), "some")
+
+
+def test_the_sqlite_query_quotes_every_word():
+    expression = Any((Words("text", (('a"b',), ("c", "d"))), Words("pinyin", (("NEAR",),))))
+    assert SqliteEngine().render(expression) == (
+        '(({title keywords body} : ("a""b" OR ("c" AND "d"))) OR (pinyin : ("NEAR")))'
+    )
+
+
+def test_the_postgres_query_quotes_every_lexeme_and_restricts_it_by_weight():
+    expression = All((Words("text", (("it's",), ("a\\b",))), Words("pinyin", (("x", "y"),))))
+    assert PostgresEngine().render(expression) == "(('it''s':ABC | 'a\\\\b':ABC) & (('x':D & 'y':D)))"
+
+
+def test_the_postgres_vector_weights_each_field_and_escapes_quotes():
+    doc = SimpleNamespace(
+        title_tokens="河道 it's", keyword_tokens="河道", body_tokens="a\\b 河道", pinyin_tokens="hedao hd"
+    )
+    assert PostgresEngine.vector(doc) == "'河道':1A,3B,5C 'it''s':2A 'a\\\\b':4C 'hedao':6D 'hd':7D"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s::tsvector @@ %s::tsquery", [PostgresEngine.vector(doc), "'it''s':A"])
+            assert cursor.fetchone()[0] is True
+
+
+def test_the_engine_follows_the_database():
+    assert backends.engine().vendor == connection.vendor
+
+
+# --- matching and ranking -----------------------------------------------------------------------------
+
+
+def test_a_title_match_ranks_above_a_keyword_match_above_a_body_match():
+    body = document(title="一则通知", body="蓝鲸湾 近日开放")
+    title = document(title="蓝鲸湾开放通知", body="近日开放")
+    keywords = document(title="一则公告", keywords="蓝鲸湾")
+    assert ids(query("蓝鲸湾")) == [title.pk, keywords.pk, body.pk]
+
+
+def test_equal_scores_put_the_newer_document_first_and_paging_keeps_the_order():
+    older = document(title="翠屏岭 步道", published_at=NOW - timedelta(days=30))
+    newer = document(title="翠屏岭 步道", published_at=NOW)
+    undated = document(title="翠屏岭 步道", published_at=None)
+    assert ids(query("翠屏岭")) == [newer.pk, older.pk, undated.pk]
+    total, page_two = queries.match(query("翠屏岭"), limit=1, offset=1)
+    assert total == 3 and [pk for pk, _score in page_two] == [older.pk]
+    assert queries.match(query("翠屏岭"), limit=0) == (3, [])
+
+
+def test_scores_are_positive_and_better_matches_score_higher():
+    document(title="蓝鲸湾", body="蓝鲸湾")
+    document(title="其他", body="蓝鲸湾")
+    _total, rows = queries.match(query("蓝鲸湾"))
+    assert rows[0][1] > rows[1][1] > 0
+
+
+def test_a_misspelt_word_and_its_pinyin_find_the_right_word_in_the_title():
+    target = document(title="适老化改造补贴申领", keywords="适老化")
+    for text in ("适老花改造", "shilaohua", "slh", "适老化"):
+        assert target.pk in ids(query(text)), text
+
+
+def test_a_synonym_alone_is_enough():
+    target = document(title="城乡居民社会保险缴费", keywords="社会保险")
+    assert target.pk not in ids(query("社保"))
+    assert target.pk in ids(query("社保", synonyms={"社保": ["社会保险"]}))
+
+
+def test_a_multiword_synonym_needs_all_its_words():
+    near = document(title="蓝鲸湾 码头")
+    far = document(title="蓝鲸湾 公园")
+    analysed = QueryAnalysis(raw="x", normalized="x", terms=[Term("翠屏岭", synonyms=["蓝鲸湾 码头"])])
+    assert ids(analysed) == [near.pk]
+    assert far.pk not in ids(analysed)
+
+
+def test_all_and_any_modes_on_two_words():
+    both = document(title="蓝鲸湾 翠屏岭")
+    one = document(title="蓝鲸湾 沙滩")
+    other = document(title="翠屏岭 森林")
+    two_words = query("蓝鲸湾 翠屏岭")
+    assert ids(two_words, mode="all") == [both.pk]
+    assert set(ids(two_words, mode="any")) == {both.pk, one.pk, other.pk}
+
+
+def test_filters_narrow_by_site_kind_unit_topic_and_year(demo):
+    from wagtail.models import Site
+
+    from huimin.sites.models import OrgUnit
+
+    site = Site.objects.get(hostname="jyj.localhost")
+    unit = OrgUnit.objects.get(name="宿迁市教育局")
+    match = document(title="蓝鲸湾研学", kind="guide", site=site, unit_id=unit.pk, topic="研学")
+    document(title="蓝鲸湾研学", kind="article", site=site, unit_id=unit.pk, topic="研学")
+    document(title="蓝鲸湾研学", kind="guide", topic="研学")
+    document(
+        title="蓝鲸湾研学", kind="guide", site=site, unit_id=unit.pk, published_at=NOW - timedelta(days=800)
+    )
+    analysed = query("蓝鲸湾")
+    narrowed = ids(analysed, site_id=site.pk, kinds=["guide"], unit_id=unit.pk, topic="研学", year=2026)
+    assert narrowed == [match.pk]
+    counts = queries.facet_counts(analysed, site_id=site.pk, kinds=["guide"], unit_id=unit.pk, topic="研学")
+    assert counts["kind"] == {"guide": 1, "article": 1}  # a facet's own choice does not narrow it
+    assert counts["site"] == {site.pk: 1}
+    assert counts["year"] == {2026: 1}
+    assert counts["topic"] == {"研学": 1}
+    assert counts["unit"] == {unit.pk: 1}
+
+
+def test_facets_leave_out_documents_without_a_value():
+    document(title="翠屏岭观景台")
+    counts = queries.facet_counts(query("翠屏岭观景台"))
+    assert counts["kind"] == {"article": 1} and counts["year"] == {2026: 1}
+    assert counts["site"] == {} and counts["unit"] == {} and counts["topic"] == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['蓝鲸湾" OR "x', "蓝鲸湾' OR '1'='1", "蓝鲸湾 NEAR(a b)", "{title} : 蓝鲸湾", "蓝鲸湾 -x *", "蓝鲸湾\\"],
+)
+def test_syntax_inside_a_query_is_only_ever_text(text):
+    target = document(title="蓝鲸湾")
+    analysed = analysis.analyze_query(text)
+    total, rows = queries.match(analysed, mode="any")
+    assert target.pk in [pk for pk, _score in rows] and total >= 1
+    queries.facet_counts(analysed, mode="all")
+
+
+# --- the engine's copy in step ------------------------------------------------------------------------
+
+
+def test_rewriting_a_document_replaces_its_words():
+    entry = document("test:rewrite", title="蓝鲸湾")
+    assert entry.pk in ids(query("蓝鲸湾"))
+    again = document("test:rewrite", title="翠屏岭")
+    assert again.pk == entry.pk
+    assert entry.pk not in ids(query("蓝鲸湾")) and entry.pk in ids(query("翠屏岭"))
+
+
+def test_a_removed_document_is_no_longer_found():
+    entry = document("test:gone", title="蓝鲸湾")
+    assert services.remove("test:gone")
+    assert entry.pk not in ids(query("蓝鲸湾"))
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table exists on SQLite only")
+def test_sqlite_ignores_and_tidies_entries_of_documents_deleted_behind_its_back():
+    entry = document(title="蓝鲸湾")
+    SearchDocument.objects.filter(pk=entry.pk).delete()  # as a site's deletion cascades
+    assert ids(query("蓝鲸湾")) == []
+    assert SqliteEngine().tidy() >= 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM huimin_search_fts WHERE rowid = %s", [entry.pk])
+        assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsvector column exists on PostgreSQL only")
+def test_postgres_keeps_the_vector_on_the_document_row():
+    entry = document(title="蓝鲸湾")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_vector::text FROM huimin_search_searchdocument WHERE id = %s", [entry.pk]
+        )
+        vector = cursor.fetchone()[0]
+    assert "'蓝鲸':1A" in vector and "'lanjing':3" in vector  # weight D is printed bare

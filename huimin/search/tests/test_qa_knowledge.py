@@ -1,0 +1,176 @@
+"""The knowledge base (答问知识库): services with their permissions and audit, the admin per unit, and
+harvesting drafts from letters and guides once."""
+
+import json
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from wagtail.models import ModelLogEntry, Site
+
+from huimin.conftest import DEMO_NOW
+from huimin.search import qa_harvest, services
+from huimin.search.enums import KnowledgeOrigin, KnowledgeStatus
+from huimin.search.models import KnowledgeEntry
+from huimin.sites.enums import Role
+from huimin.sites.models import OrgUnit
+from huimin.sites.services import assign_role
+
+pytestmark = pytest.mark.django_db
+ADMIN = "/admin/search-knowledge/"
+
+
+@pytest.fixture
+def people(demo, django_user_model):
+    portal = Site.objects.get(hostname="127.0.0.1")
+    water = OrgUnit.objects.get(name="宿迁市水利局")
+    education = OrgUnit.objects.get(name="宿迁市教育局")
+    found = {"water": water, "education": education}
+    for name, unit in (("water-editor", water), ("education-editor", education)):
+        user = django_user_model.objects.create_user(name, password="not-used-here")
+        assign_role(user, role=Role.EDITOR, org_unit=unit, site=portal)
+        user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+        found[name] = user
+    found["root"] = django_user_model.objects.create_superuser("qa-root", password="not-used-here")
+    return found
+
+
+def _values(unit, **extra):
+    return {
+        "question": "取水许可证过期了怎么办？",
+        "answer": "请在有效期届满 45 日前向原审批机关提出延续申请。",
+        "unit": unit,
+        "status": KnowledgeStatus.PUBLISHED,
+        **extra,
+    }
+
+
+def _client(client, user):
+    client.defaults["HTTP_HOST"] = "127.0.0.1:8000"
+    client.force_login(user)
+    return client
+
+
+def test_staff_save_their_units_entries_with_an_audit_entry(people):
+    entry = services.save_entry(None, actor=people["water-editor"], now=DEMO_NOW, **_values(people["water"]))
+    assert entry.created_by == people["water-editor"]
+    log = ModelLogEntry.objects.filter(object_id=str(entry.pk), action="huimin_search.qa_add")
+    assert log.exists()
+    services.retire_entry(entry, actor=people["water-editor"], now=DEMO_NOW)
+    assert ModelLogEntry.objects.filter(object_id=str(entry.pk), action="huimin_search.qa_retire").exists()
+
+
+def test_another_units_staff_cannot_create_or_edit_an_entry(people):
+    with pytest.raises(PermissionDenied):
+        services.save_entry(None, actor=people["education-editor"], now=DEMO_NOW, **_values(people["water"]))
+    entry = services.save_entry(None, actor=people["water-editor"], now=DEMO_NOW, **_values(people["water"]))
+    with pytest.raises(PermissionDenied):
+        services.save_entry(entry, actor=people["education-editor"], now=DEMO_NOW, answer="改掉")
+    with pytest.raises(PermissionDenied):  # nor move it into their own unit
+        services.save_entry(entry, actor=people["education-editor"], now=DEMO_NOW, unit=people["education"])
+    entry.refresh_from_db()
+    assert entry.unit == people["water"] and "45 日" in entry.answer
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"question": " "}, "question"),
+        ({"answer": "字" * 2001}, "answer"),
+        ({"source_links": [{"title": "x", "url": "javascript:alert(1)"}]}, "source_links"),
+        ({"source_links": [{"url": "//evil.example/"}]}, "source_links"),
+    ],
+)
+def test_bad_entries_are_refused_in_chinese_and_nothing_is_saved(people, extra, field):
+    with pytest.raises(ValidationError) as error:
+        services.save_entry(None, actor=people["root"], now=DEMO_NOW, **_values(people["water"], **extra))
+    assert field in error.value.message_dict
+    assert not KnowledgeEntry.objects.filter(question__contains="取水许可证过期").exists()
+
+
+def test_the_admin_lists_only_the_units_entries_and_another_units_entry_is_404(client, people):
+    mine = services.save_entry(None, actor=None, now=DEMO_NOW, **_values(people["water"]))
+    theirs = services.save_entry(
+        None, actor=None, now=DEMO_NOW, **_values(people["education"], question="转学要什么手续？")
+    )
+    c = _client(client, people["water-editor"])
+    listing = c.get(ADMIN).content.decode()
+    assert mine.question in listing and theirs.question not in listing
+    assert c.get(f"{ADMIN}edit/{mine.pk}/").status_code == 200
+    assert c.get(f"{ADMIN}edit/{theirs.pk}/").status_code == 404
+    response = c.post(
+        f"{ADMIN}edit/{theirs.pk}/",
+        {"question": "改掉", "answer": "改掉", "unit": people["water"].pk, "status": "published"},
+    )
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.question == "转学要什么手续？"
+
+
+def test_staff_create_and_retire_an_entry_in_the_admin(client, people):
+    c = _client(client, people["water-editor"])
+    form = c.get(f"{ADMIN}new/").content.decode()
+    units = re.search(r'<select name="unit".*?</select>', form, re.S).group(0)
+    assert "宿迁市水利局" in units and "宿迁市教育局" not in units  # only their own unit is offered
+    data = {
+        "question": "河道采砂需要许可吗？",
+        "answer": "需要，向市水利局申请河道采砂许可。",
+        "unit": people["water"].pk,
+        "status": "published",
+        "links": "取水许可 | /bszn/qsxk/",
+    }
+    assert c.post(f"{ADMIN}new/", data).status_code == 302
+    entry = KnowledgeEntry.objects.get(question="河道采砂需要许可吗？")
+    assert entry.source_links == [{"title": "取水许可", "url": "/bszn/qsxk/"}]
+    assert c.post(f"{ADMIN}edit/{entry.pk}/", {**data, "status": "retired"}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == KnowledgeStatus.RETIRED
+    bad = c.post(f"{ADMIN}new/", {**data, "question": "另一问", "links": "坏链接 | javascript:alert(1)"})
+    assert bad.status_code == 200 and "来源地址" in bad.content.decode()
+
+
+def test_a_person_without_a_unit_sees_no_knowledge_base(client, people, django_user_model):
+    outsider = django_user_model.objects.create_user("outsider", password="not-used-here")
+    outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    assert _client(client, outsider).get(ADMIN).status_code in (302, 403)
+
+
+def test_harvest_makes_drafts_from_letters_and_guides_once(demo):
+    first = qa_harvest.harvest(now=DEMO_NOW)
+    assert first.created > 0
+    assert first.by_origin.get(KnowledgeOrigin.LETTER) and first.by_origin.get(KnowledgeOrigin.GUIDE)
+    drafts = KnowledgeEntry.objects.filter(origin__in=[KnowledgeOrigin.LETTER, KnowledgeOrigin.GUIDE])
+    assert drafts.count() == first.created
+    assert set(drafts.values_list("status", flat=True)) == {KnowledgeStatus.DRAFT}
+    assert drafts.filter(question__startswith="办理", question__endswith="需要哪些材料？").exists()
+    assert drafts.filter(question__startswith="在哪里办理").exists()
+    letter_entry = drafts.filter(origin=KnowledgeOrigin.LETTER).first()
+    assert "/hudong/liuyan/gongkai/#letter-" in letter_entry.source_links[0]["url"]
+    second = qa_harvest.harvest(now=DEMO_NOW)
+    assert second.created == 0 and second.existing == first.created
+    assert drafts.count() == first.created
+
+
+def test_harvested_letters_carry_no_contact_details(demo):
+    from huimin.letters.models import Letter
+
+    qa_harvest.harvest(now=DEMO_NOW)
+    for entry in KnowledgeEntry.objects.filter(origin=KnowledgeOrigin.LETTER):
+        letter = Letter.objects.get(pk=int(entry.source_key.split(":")[1]))
+        for detail in (letter.contact_phone, letter.contact_email):
+            if detail:
+                assert detail not in entry.question and detail not in entry.answer
+
+
+def test_the_harvest_command_reports_json_and_refuses_an_unknown_site(demo):
+    out = StringIO()
+    call_command("qa-harvest", "--site", "slj.localhost", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert set(result) == {"created", "existing", "skipped", "by_origin"}
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("qa-harvest", "--site", "nowhere.example")

@@ -1,0 +1,150 @@
+"""The results page /search/ over the demo index: results, facets, scope, sort, zero results, hostile
+queries, the log, best bets."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from wagtail.models import Site
+
+from huimin.conftest import DEMO_NOW
+from huimin.search import queries, services
+from huimin.search.models import SearchQueryLog
+
+pytestmark = pytest.mark.django_db
+
+HOST = {"HTTP_HOST": "127.0.0.1"}
+HOSTILE = [
+    "",
+    "国" * 1000,
+    "😀🎉",
+    '" * : ( ) OR NEAR AND -',
+    "<script>alert(1)</script>",
+    "'; DROP TABLE huimin_search_searchdocument; --",
+    "适老化 OR 1=1",
+]
+
+
+@pytest.fixture
+def portal(demo):
+    return Site.objects.get(hostname="127.0.0.1")
+
+
+def test_it_finds_the_work_points_with_marked_words(client, portal):
+    response = client.get("/search/", {"q": "政府网站工作要点"}, **HOST)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "搜索结果" in html
+    assert "<mark>" in html
+    assert "/zcwjk/p-000000001-2022-00155/" in html
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_it_never_fails_on_hostile_queries(client, portal, query):
+    response = client.get("/search/", {"q": query, "page": "x", "year": "abc", "unit": "-1"}, **HOST)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_it_escapes_markup_typed_into_the_query(client, portal):
+    html = client.get("/search/", {"q": "<script>alert(1)</script>"}, **HOST).content.decode()
+    assert "&lt;script&gt;" in html
+
+
+def test_site_scope_keeps_to_the_site_and_group_scope_reaches_the_others(portal):
+    site_only = queries.search("义务教育入学报名", site=portal, scope="site", now=DEMO_NOW)
+    group = queries.search("义务教育入学报名", site=portal, scope="group", now=DEMO_NOW)
+    assert all(r.document.site_id == portal.pk for r in site_only.results)
+    assert any(r.document.site_id != portal.pk for r in group.results)
+    assert group.total > site_only.total
+
+
+def test_facet_counts_add_up_and_a_chosen_kind_narrows_the_results(portal):
+    everything = queries.search("养老", site=portal, scope="group", now=DEMO_NOW)
+    kinds = everything.facets["type"]
+    assert sum(option.count for option in kinds) == everything.total
+    chosen = kinds[0]
+    narrowed = queries.search("养老", site=portal, scope="group", kind=chosen.value, now=DEMO_NOW)
+    assert narrowed.total == chosen.count
+    assert all(r.document.kind == chosen.value for r in narrowed.results)
+    assert next(o for o in narrowed.facets["type"] if o.selected).value == chosen.value
+
+
+def test_sort_by_date_puts_the_newest_first(portal):
+    results = queries.search("养老", site=portal, scope="group", sort="date", page_size=20, now=DEMO_NOW)
+    dates = [r.document.published_at for r in results.results if r.document.published_at]
+    assert len(dates) > 2
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_a_query_no_document_matches_wholly_falls_back_to_partial_matches(client, portal):
+    html = client.get("/search/", {"q": "适老化 火星移民"}, **HOST).content.decode()
+    assert "未找到同时包含全部词语的结果，以下为部分匹配" in html
+
+
+def test_zero_results_offer_help_and_the_letter_form_with_the_query(client, portal):
+    html = client.get("/search/", {"q": "火星移民签证"}, **HOST).content.decode()
+    assert "没有找到与" in html
+    assert "/hudong/liuyan/?title=" in html
+
+
+def test_did_you_mean_corrects_a_one_character_slip(portal):
+    results = queries.search("养老机沟", site=portal, scope="group", now=DEMO_NOW)
+    assert results.did_you_mean == "养老机构"
+
+
+def test_every_search_is_logged_with_personal_data_scrubbed(client, portal):
+    client.get("/search/", {"q": "低保 13912345678 320123199001011234 a.b@example.com"}, **HOST)
+    entry = SearchQueryLog.objects.latest("pk")
+    assert entry.site == portal
+    assert "13912345678" not in entry.query
+    assert "320123199001011234" not in entry.query
+    assert "example.com" not in entry.query
+    assert entry.query.count("＊") == 3
+
+
+def test_hot_searches_leave_out_zero_result_and_scrubbed_queries(portal):
+    for q, count in [("养老", 5), ("火星", 0), ("低保 13912345678", 3)]:
+        for _ in range(3):
+            services.log_search(q, site=portal, results_count=count, now=DEMO_NOW - timedelta(days=1))
+    services.log_search("很久以前", site=portal, results_count=2, now=DEMO_NOW - timedelta(days=40))
+    hot = queries.hot_searches(site=portal, now=DEMO_NOW)
+    assert "养老" in hot
+    assert "火星" not in hot
+    assert "很久以前" not in hot
+    assert not any("＊" in q for q in hot)
+
+
+def test_best_bets_come_first_with_their_label(client, portal):
+    services.save_best_bet(
+        None, actor=None, query="办营业执照", site=portal, url="/bszn/qysldj/", title="企业设立登记"
+    )
+    html = client.get("/search/", {"q": "办营业执照"}, **HOST).content.decode()
+    assert "推荐" in html
+    position = html.index('href="/bszn/qysldj/"')
+    assert position < html.index("热门搜索")
+    results = html.split("best-bets")
+    assert len(results) > 1
+
+
+def test_xss_in_an_indexed_title_and_body_is_escaped(client, portal):
+    from huimin.search.models import SearchDocument
+    from huimin.search.tests.factories import document
+
+    doc = document(title="防汛演练", body="防汛演练<script>alert(2)</script>", site=portal)
+    # Sources strip markup from titles; a title stored with markup anyway must still be shown as text.
+    SearchDocument.objects.filter(pk=doc.pk).update(title="<img src=x onerror=alert(1)>防汛演练")
+    html = client.get("/search/", {"q": "防汛演练"}, **HOST).content.decode()
+    assert "<img src=x" not in html
+    assert "<script>alert(2)" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;<mark>防汛演练</mark>" in html
+    assert "&lt;script&gt;alert(2)" in html
+
+
+def test_the_snippet_marks_traditional_text_for_a_simplified_query():
+    snippet = queries.highlight("宿遷市政府網站工作要點<b>", ["宿迁"])
+    assert str(snippet).startswith("<mark>宿遷</mark>")
+    assert "&lt;b&gt;" in str(snippet)
+    assert re.search(r"<mark>[^<]*</mark>", str(snippet))
