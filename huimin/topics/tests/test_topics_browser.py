@@ -96,9 +96,11 @@ def test_an_editor_builds_a_topic_from_a_template_reorders_components_and_previe
     # Wagtail records the new order in each child's hidden order field when the drop ends; that is what saves.
     expect(added.locator(f'input[name="body-{before}-order"]')).to_have_value("0")
 
-    page.get_by_role("button", name="保存草稿").first.click()
-    page.wait_for_url(re.compile(rf"/admin/pages/{page_id}/edit/"))
-    page.wait_for_load_state("networkidle")
+    # The editor is already at the edit URL, so wait for the save's own POST and redirect to finish;
+    # leaving earlier would cancel it and leave the latest autosaved revision, made before the drop.
+    with page.expect_navigation(url=re.compile(rf"/admin/pages/{page_id}/edit/")):
+        page.get_by_role("button", name="保存草稿").first.click()
+    expect(page.locator(".messages")).to_contain_text("已被更新")
 
     page.goto(f"{base}/admin/pages/{page_id}/view_draft/")
     body_text = page.locator(".topic-body").inner_text()
