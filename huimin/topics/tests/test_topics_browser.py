@@ -96,8 +96,15 @@ def test_an_editor_builds_a_topic_from_a_template_reorders_components_and_previe
     # Wagtail records the new order in each child's hidden order field when the drop ends; that is what saves.
     expect(added.locator(f'input[name="body-{before}-order"]')).to_have_value("0")
 
+    # Let Wagtail's autosave (500 ms after a change) finish first: an autosave still in flight when the
+    # draft is saved can land after it, and the latest revision would be the autosaved one.
+    page.wait_for_timeout(1000)
+    expect(page.locator("#w-autosave-indicator")).to_have_count(1)
+    expect(page.locator("#w-autosave-indicator")).not_to_have_attribute(
+        "data-w-autosave-state-value", "saving", timeout=15000
+    )
     # The editor is already at the edit URL, so wait for the save's own POST and redirect to finish;
-    # leaving earlier would cancel it and leave the latest autosaved revision, made before the drop.
+    # leaving earlier would cancel it.
     with page.expect_navigation(url=re.compile(rf"/admin/pages/{page_id}/edit/")):
         page.get_by_role("button", name="保存草稿").first.click()
     expect(page.locator(".messages")).to_contain_text("已被更新")
