@@ -85,6 +85,21 @@ class Filters:
             params.append(self.year)
         return clauses, params
 
+    def lookups(self, *, without: str = "") -> dict:
+        """The same restrictions as ORM lookups (for Wagtail's search backend, which filters a queryset)."""
+        found: dict = {}
+        if self.site_id is not None and without != "site":
+            found["site"] = self.site_id
+        if self.kinds and without != "kind":
+            found["kind__in"] = list(self.kinds)
+        if self.unit_id is not None and without != "unit":
+            found["unit"] = self.unit_id
+        if self.topic and without != "topic":
+            found["topic"] = self.topic
+        if self.year is not None and without != "year":
+            found["year"] = self.year
+        return found
+
 
 # --- the query expression -----------------------------------------------------------------------------
 
@@ -377,11 +392,132 @@ class PostgresEngine(Engine):
         return source, score, [match, *params]
 
 
+class WagtailEngine(Engine):
+    """Wagtail's search backend (`WAGTAILSEARCH_BACKENDS`, or the one given) as the engine, for a deployment
+    that moves its index to OpenSearch or Elasticsearch with a Chinese analyzer (docs/search.md). The backend
+    indexes `IndexedSearchDocument` (title, keywords and body as written, for its own analyzer, and the
+    pinyin keys); a query is its text for that analyzer, with synonyms and pinyin from `analysis.py`
+    (`wagtail_query`).
+
+    With Wagtail's built-in database backend it works too, but that backend does not segment Chinese (a run
+    of Chinese characters is one word to it): the benchmark (bench/search) measures it as the peer."""
+
+    vendor = "wagtail"
+
+    def __init__(self, backend=None):
+        if backend is None:
+            from wagtail.search.backends import get_search_backend
+
+            backend = get_search_backend()
+        self.backend = backend
+
+    @staticmethod
+    def _model():
+        from .models import IndexedSearchDocument
+
+        return IndexedSearchDocument
+
+    def write(self, documents) -> None:
+        ids = [doc.pk for doc in documents]
+        if ids:
+            model = self._model()
+            self.backend.add_bulk(model, list(model.objects.filter(pk__in=ids)))
+
+    def delete(self, ids) -> None:
+        model = self._model()
+        for pk in ids:
+            self.backend.delete(model(pk=int(pk)))
+
+    def render(self, expression):
+        raise NotImplementedError("the wagtail engine builds its query from the analysis (wagtail_query)")
+
+    @staticmethod
+    def wagtail_query(query: analysis.QueryAnalysis, mode: str = "all"):
+        """The Wagtail query of an analysed query, or None when nothing in it can match. The backend
+        segments text with its own analyzer, so the query gives it the query's text as typed (normalised),
+        chunk by chunk, each chunk or a stand-in for it: the chunk with a term replaced by a synonym, a
+        term's pinyin keys, or the pinyin of the chunk (a misspelling meets its word by sound). "all" needs
+        every chunk, "any" one."""
+        from wagtail.search.query import And, Or, PlainText
+
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        phrases = set(query.phrase_pinyin)
+        clauses = []
+        # Only letters and digits reach the backend (its own query syntax is not always escaped).
+        text = "".join(ch if _is_word(ch) else " " for ch in query.normalized or "")
+        for chunk in text.split():
+            if len(chunk) > MAX_TOKEN_CHARS:
+                continue
+            options = {chunk: None}
+            for term in query.terms:
+                if term.text not in chunk:
+                    continue
+                for synonym in term.synonyms:
+                    options[chunk.replace(term.text, synonym)] = None
+                if term.text == chunk:
+                    options.update(dict.fromkeys(term.pinyin))
+            if analysis.CJK.search(chunk) and len(chunk) <= analysis.PHRASE_PINYIN_MAX:
+                full = analysis.pinyin_of(chunk)[0]
+                if full in phrases:
+                    options[full] = None
+            alternatives = [
+                PlainText(
+                    " ".join("".join(ch if _is_word(ch) else " " for ch in option).split()), operator="and"
+                )
+                for option in options
+                if _is_word(option)
+            ]
+            clauses.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
+        if not clauses:
+            return None
+        if len(clauses) == 1:
+            return clauses[0]
+        return And(clauses) if mode == "all" else Or(clauses)
+
+    def _search(self, query, filters: Filters, *, without: str = "", order_by_relevance: bool = True):
+        queryset = self._model().objects.filter(**filters.lookups(without=without))
+        return self.backend.search(query, queryset, order_by_relevance=order_by_relevance)
+
+    def match(self, query, filters=Filters(), *, mode="all", limit=20, offset=0):
+        expression = self.wagtail_query(query, mode)
+        if expression is None:
+            return 0, []
+        limit, offset = max(0, int(limit)), max(0, int(offset))
+        results = self._search(expression, filters).annotate_score("_score")
+        total = results.count()
+        if not total or not limit:
+            return total, []
+        return total, [(doc.pk, float(doc._score or 0.0)) for doc in results[offset : offset + limit]]
+
+    def facet_counts(self, query, filters=Filters(), *, mode="all"):
+        counts: dict[str, dict] = {name: {} for name in FACETS}
+        rendered = self.wagtail_query(query, mode)
+        if rendered is None:
+            return counts
+        attnames = {"site": "site_id", "unit": "unit_id"}
+        for name in FACETS:
+            results = self._search(rendered, filters, without=name, order_by_relevance=False)
+            found = results.facet(attnames.get(name, name))
+            for value, count in found.items():
+                if value not in (None, "") and count:
+                    counts[name][value] = count
+        return counts
+
+
 ENGINES = {"sqlite": SqliteEngine, "postgresql": PostgresEngine}
 
 
 def engine() -> Engine:
-    """The engine of the default database."""
+    """The engine chosen by `HUIMIN_SEARCH_ENGINE`: Wagtail's search backend ("wagtail"), or by default the
+    default database's own."""
+    from django.conf import settings
+
+    choice = getattr(settings, "HUIMIN_SEARCH_ENGINE", "")
+    if choice == "wagtail":
+        return WagtailEngine()
+    if choice:
+        raise ImproperlyConfigured(f"HUIMIN_SEARCH_ENGINE 只能为空或 wagtail，而不是 {choice!r}。")
     try:
         return ENGINES[connection.vendor]()
     except KeyError:

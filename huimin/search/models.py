@@ -4,6 +4,7 @@ manage for it: dictionary words for segmentation and synonym groups for queries.
 from django.conf import settings
 from django.db import models
 from wagtail.models import Site
+from wagtail.search import index
 
 from huimin.sites.models import OrgUnit
 
@@ -45,6 +46,38 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.title}"
+
+
+class IndexedSearchDocument(index.Indexed, SearchDocument):
+    """The documents as Wagtail's search backend indexes them, for the `wagtail` engine
+    (`HUIMIN_SEARCH_ENGINE=wagtail`, `backends.WagtailEngine`): title, keywords and body as written, for the
+    backend's own analyzer (on OpenSearch or Elasticsearch, a Chinese one), the pinyin keys, and the facet
+    columns as filters. Only that engine writes to the backend: saving a `SearchDocument` does not
+    (`search_auto_update` is off), and Wagtail's `update_index` indexes these only when the engine is
+    chosen."""
+
+    search_auto_update = False
+    search_fields = [
+        index.SearchField("title", boost=10),
+        index.SearchField("keywords", boost=5),
+        index.SearchField("body"),
+        index.SearchField("pinyin_tokens", boost=3),
+        index.FilterField("kind"),
+        index.FilterField("site"),
+        index.FilterField("unit"),
+        index.FilterField("topic"),
+        index.FilterField("year"),
+    ]
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "搜索索引条目（Wagtail 搜索后端）"
+
+    @classmethod
+    def get_indexed_objects(cls):
+        if settings.HUIMIN_SEARCH_ENGINE != "wagtail":
+            return cls.objects.none()
+        return super().get_indexed_objects()
 
 
 class SearchWord(models.Model):

@@ -185,6 +185,10 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The search index's full-text engine (huimin.search.backends): "" for the database's own (FTS5 on SQLite,
+# a GIN-indexed tsvector on PostgreSQL), "wagtail" for Wagtail's search backend above (OpenSearch or
+# Elasticsearch with a Chinese analyzer, for deployments that outgrow the database; see docs/search.md).
+HUIMIN_SEARCH_ENGINE = env.str("HUIMIN_SEARCH_ENGINE", "")
 WAGTAILDOCS_EXTENSIONS = [
     "pdf",
     "doc",
