@@ -195,6 +195,79 @@ def pinyin_keys(word_list) -> list[str]:
     return list(keys)
 
 
+PINYIN_VOWELS = set("aeiouv")
+PINYIN_SPLIT_MAX_SYLLABLES = 8
+PINYIN_SPLITS_MAX = 6
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    """Every pinyin syllable without tones (ü as v, as `lazy_pinyin` writes it), from pypinyin's table."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    found = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            plain = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+            found.add("".join(ch for ch in plain if unicodedata.category(ch) != "Mn"))
+    return frozenset(s for s in found if s.isascii() and s.isalpha())
+
+
+def _syllabify(text: str, limit: int = 4) -> list[list[str]]:
+    """Ways to read `text` as a run of pinyin syllables (longest syllables first), at most `limit`."""
+    syllables = _syllables()
+    found: list[list[str]] = []
+
+    def walk(start: int, parts: list[str]) -> None:
+        if len(found) >= limit or len(parts) > PINYIN_SPLIT_MAX_SYLLABLES:
+            return
+        if start == len(text):
+            found.append(list(parts))
+            return
+        for end in range(min(len(text), start + 6), start, -1):
+            if text[start:end] in syllables:
+                walk(end, [*parts, text[start:end]])
+
+    walk(0, [])
+    return found
+
+
+def _groupings(count: int) -> list[list[int]]:
+    """Ways to cut `count` syllables into words of two to four syllables, two words or more."""
+    if count < 2:
+        return []
+    found = [[first, *rest] for first in (2, 3, 4) if first < count for rest in _groupings(count - first)]
+    found += [[first, count - first] for first in (2, 3, 4) if 2 <= count - first <= 4]
+    unique = {tuple(g): None for g in found if len(g) >= 2}
+    return [list(g) for g in unique]
+
+
+def pinyin_splits(text: str) -> list[str]:
+    """Typed pinyin read as words, each as the index holds a word's pinyin key (space separated): full
+    pinyin as words of two to four syllables ("xiangcunzhenxing" → "xiangcun zhenxing"), initials (no
+    vowel) as words of two to four letters ("fxkh" → "fx kh"). jieba cuts 乡村振兴 into 乡村 and 振兴, so the
+    whole string is never a key of it; its parts are."""
+    if not (text.isascii() and text.isalpha()):
+        return []
+    if not PINYIN_VOWELS & set(text):
+        readings = [list(text)] if 4 <= len(text) <= PINYIN_SPLIT_MAX_SYLLABLES else []
+    else:
+        readings = _syllabify(text, limit=8)
+        fewest = min((len(r) for r in readings), default=0)  # the natural reading: xiang cun, not xi ang cun
+        readings = [r for r in readings if len(r) == fewest >= 4]
+    found: dict[str, None] = {}
+    for reading in readings:
+        for grouping in _groupings(len(reading)):
+            words, start = [], 0
+            for size in grouping:
+                words.append("".join(reading[start : start + size]))
+                start += size
+            found[" ".join(words)] = None
+            if len(found) >= PINYIN_SPLITS_MAX:
+                return list(found)
+    return list(found)
+
+
 @dataclass
 class Term:
     """One word of a query and what else may stand for it: synonyms (words) and pinyin keys."""
@@ -247,7 +320,8 @@ def _query_words(text: str) -> list[str]:
 def analyze_query(query: str, synonyms: dict[str, list[str]] | None = None) -> QueryAnalysis:
     """A query cut to `MAX_QUERY_CHARS`, normalized and segmented; each term with its synonyms (from the
     `synonyms` map: word → other words of its group) and its pinyin keys (a Chinese term's own pinyin, so a
-    homophone misspelling meets the right word; a Latin term of letters as itself, as typed pinyin)."""
+    homophone misspelling meets the right word; a Latin term of letters as itself, as typed pinyin, and
+    as the words it may be, `pinyin_splits`)."""
     raw = (query or "")[:MAX_QUERY_CHARS]
     normalized = normalize(raw)
     synonyms = synonyms or {}
@@ -262,7 +336,7 @@ def analyze_query(query: str, synonyms: dict[str, list[str]] | None = None) -> Q
             full, _initials = pinyin_of(word)
             term.pinyin = [full] if full else []
         elif word.isalpha() and word.isascii() and len(word) >= PINYIN_MIN:
-            term.pinyin = [word]
+            term.pinyin = [word, *pinyin_splits(word)]
         terms.append(term)
         if len(terms) >= MAX_QUERY_TERMS:
             break

@@ -105,6 +105,9 @@ def ranking() -> dict:
     for value in Validity.values:
         if value not in data["validity"] or not 0 < data["validity"][value] <= 1:
             raise ValueError(f"ranking.json: validity factor for {value!r} missing or not in (0, 1]")
+    for kind, factor in data["kind"].items():
+        if kind not in DocumentKind.values or not 0 < factor <= 2:
+            raise ValueError(f"ranking.json: kind factor for {kind!r} must name a kind and be in (0, 2]")
     for key in ("candidates", "date_sort_max", "did_you_mean_below"):
         if int(data[key]) < 1:
             raise ValueError(f"ranking.json: {key} must be a positive number")
@@ -121,6 +124,10 @@ def freshness(published_at: datetime | None, now: datetime) -> float:
 
 def validity_factor(validity: str) -> float:
     return ranking()["validity"].get(validity or "", 1.0)
+
+
+def kind_factor(kind: str) -> float:
+    return ranking()["kind"].get(kind or "", 1.0)
 
 
 # --- snippets ---
@@ -374,14 +381,23 @@ def search(
         rows = [(pk, scores[pk]) for pk in ordered]
     elif total and offset + page_size <= config["candidates"]:
         _t, matched = match(analysed, mode=mode, limit=config["candidates"], **filters)
-        dates = dict(
-            SearchDocument.objects.filter(pk__in=[pk for pk, _s in matched]).values_list("pk", "published_at")
-        )
-        validity = dict(SearchDocument.objects.filter(pk__in=dates).values_list("pk", "validity"))
+        facts = {
+            pk: (published_at, validity, kind)
+            for pk, published_at, validity, kind in SearchDocument.objects.filter(
+                pk__in=[pk for pk, _s in matched]
+            ).values_list("pk", "published_at", "validity", "kind")
+        }
         ranked = sorted(
             (
-                (pk, score * freshness(dates.get(pk), now) * validity_factor(validity.get(pk, "")))
+                (
+                    pk,
+                    score
+                    * freshness(facts[pk][0], now)
+                    * validity_factor(facts[pk][1])
+                    * kind_factor(facts[pk][2]),
+                )
                 for pk, score in matched
+                if pk in facts
             ),
             key=lambda row: -row[1],
         )

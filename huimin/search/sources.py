@@ -187,6 +187,13 @@ class Context:
 
         return dict(ColumnPage.objects.values_list("path", "responsible_unit_id"))
 
+    @cached_property
+    def column_types(self) -> dict[str, str]:
+        """Path of each column page → its column type's name (an article in a 政策解读 column is one)."""
+        from huimin.sites.models import ColumnPage
+
+        return dict(ColumnPage.objects.values_list("path", "column_type__name"))
+
     def site(self, site_id: int | None) -> Site | None:
         if site_id is None:
             return None
@@ -225,10 +232,16 @@ def _page_base(page: Page, ctx: Context, kind: str) -> DocumentData | None:
     )
 
 
+# Articles whose column says what they are: a 政策解读 column's articles are interpretations (一图读懂 …).
+ARTICLE_KINDS = {"政策解读": DocumentKind.INTERPRETATION}
+
+
 def _article(page, ctx: Context) -> dict:
     parent_path = page.path[: -Page.steplen]
     attachments = [attachment.display_title() for attachment in page.attachments.all()]
+    kind = ARTICLE_KINDS.get(ctx.column_types.get(parent_path, ""), DocumentKind.ARTICLE)
     return {
+        "kind": kind,
         "unit_id": ctx.column_units.get(parent_path),
         "summary": page.summary,
         "keywords": keyword_list(page.keywords),

@@ -122,6 +122,23 @@ def test_a_pinyin_query_has_a_pinyin_alternative():
     assert result.terms[0].pinyin[0] in pinyin_keys(["社保"])
 
 
+def test_typed_pinyin_is_also_read_as_the_words_jieba_cuts():
+    # jieba cuts 乡村振兴 into 乡村 and 振兴; their keys, not the whole string, are in the index.
+    assert words("乡村振兴") == ["乡村", "振兴"]
+    assert pinyin_keys(words("乡村振兴")) == ["xiangcun", "xc", "zhenxing", "zx"]
+    assert analyze_query("xiangcunzhenxing").terms[0].pinyin == ["xiangcunzhenxing", "xiangcun zhenxing"]
+    assert analysis.pinyin_splits("fxkh") == ["fx kh"]  # initials: words of two letters or more
+    assert analysis.pinyin_splits("qiyesheli") == ["qiye sheli"]  # the fewest syllables: qi ye, not q-i
+
+
+def test_short_words_and_non_pinyin_are_not_split():
+    for text in ("shilaohua", "shebao", "hello", "xyz", "abc123", "宿迁", ""):
+        assert analysis.pinyin_splits(text) == [], text
+    assert len(analysis.pinyin_splits("zhengfuwangzhangongzuoyaodian")) <= analysis.PINYIN_SPLITS_MAX
+    assert analysis.pinyin_splits("zhengfuwangzhangongzuoyaodian")[0] == "zhengfu wangzhan gongzuo yaodian"
+    assert analysis.pinyin_splits("a" * 1000) == []
+
+
 def test_an_empty_query_has_no_terms():
     for query in ("", "   ", None):
         result = analyze_query(query)

@@ -130,6 +130,16 @@ def test_a_misspelt_word_and_its_pinyin_find_the_right_word_in_the_title():
         assert target.pk in ids(query(text)), text
 
 
+def test_typed_pinyin_finds_a_phrase_jieba_cuts_into_words():
+    # jieba cuts 鲸鱼港口 into 鲸鱼 and 港口 (as it cuts 乡村振兴): the index holds jingyu and gangkou.
+    target = document(title="鲸鱼港口观测站", keywords="鲸鱼港口,海豚湿地")
+    document(title="鲸鱼 标本")
+    for text in ("jingyugangkou", "haitunshidi"):
+        assert ids(query(text)) == [target.pk], text
+    for text in ("jygk", "htsd"):  # initials are looser (jy is also 就业's): the target is among them
+        assert target.pk in ids(query(text)), text
+
+
 def test_a_synonym_alone_is_enough():
     target = document(title="城乡居民社会保险缴费", keywords="社会保险")
     assert target.pk not in ids(query("社保"))

@@ -56,9 +56,19 @@ KINDS = [
 ]
 
 
+def _in_interpretation_columns(pages) -> list:
+    columns = set(ColumnPage.objects.filter(column_type__name="政策解读").values_list("path", flat=True))
+    return [page for page in pages if page.path[: -Page.steplen] in columns]
+
+
 @pytest.mark.parametrize(("model", "kind"), KINDS, ids=[kind for _model, kind in KINDS])
 def test_every_live_public_page_of_each_kind_is_indexed_with_its_site_and_full_url(demo, model, kind):
     pages = list(model.objects.live().public())
+    articles = list(ArticlePage.objects.live().public())
+    if model is ArticlePage:  # an article of a 政策解读 column is an interpretation
+        pages = [page for page in pages if page not in _in_interpretation_columns(articles)]
+    elif model is InterpretationPage:
+        pages += _in_interpretation_columns(articles)
     assert pages, f"the demo has no {kind}"
     documents = {d.key: d for d in SearchDocument.objects.filter(kind=kind).select_related("site")}
     assert set(documents) == {f"page:{page.pk}" for page in pages}
@@ -70,6 +80,14 @@ def test_every_live_public_page_of_each_kind_is_indexed_with_its_site_and_full_u
         assert document.title == page.title
         assert document.title_tokens and document.pinyin_tokens
         assert document.indexed_at is not None
+
+
+def test_an_article_in_a_policy_interpretation_column_is_found_as_an_interpretation(demo):
+    interpretations = _in_interpretation_columns(ArticlePage.objects.live().public())
+    assert interpretations, "the demo has articles in a 政策解读 column"
+    assert doc_of(interpretations[0]).kind == DocumentKind.INTERPRETATION
+    news = ArticlePage.objects.live().public().exclude(pk__in=[p.pk for p in interpretations]).first()
+    assert doc_of(news).kind == DocumentKind.ARTICLE
 
 
 def test_each_kind_carries_its_unit_topic_and_year(demo):

@@ -148,3 +148,17 @@ def test_the_snippet_marks_traditional_text_for_a_simplified_query():
     assert str(snippet).startswith("<mark>宿遷</mark>")
     assert "&lt;b&gt;" in str(snippet)
     assert re.search(r"<mark>[^<]*</mark>", str(snippet))
+
+
+def test_authoritative_kinds_and_valid_policies_rank_above_equally_relevant_others(portal):
+    from .factories import document
+
+    news = document(title="蓝鲸湾码头 管理", kind="article", published_at=DEMO_NOW)
+    guide = document(title="蓝鲸湾码头 管理", kind="guide", published_at=DEMO_NOW)
+    repealed = document(title="蓝鲸湾码头 管理", kind="policy", published_at=DEMO_NOW)
+    repealed.validity = "repealed"
+    repealed.save(update_fields=["validity"])
+    results = queries.search("蓝鲸湾码头", site=portal, scope="group", now=DEMO_NOW)
+    order = [r.document.pk for r in results.results]
+    assert order == [guide.pk, news.pk, repealed.pk]
+    assert queries.kind_factor("guide") > queries.kind_factor("article") == 1.0
