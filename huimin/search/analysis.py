@@ -52,17 +52,21 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     return frozenset(normalize(word) for word in _read_lines("stopwords.txt"))
 
 
 def normalize(text: str) -> str:
-    """Full-width forms folded (NFKC), traditional characters made simplified, Latin in lower case, runs of
-    white space made one space."""
+    """Full-width forms folded (NFKC), traditional characters made simplified, Latin in lower case, control
+    characters (NUL, which PostgreSQL refuses in text, among them) made spaces, runs of white space made one
+    space."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", str(text))
+    text = CONTROL.sub(" ", unicodedata.normalize("NFKC", str(text)))
     if CJK.search(text):
         text = _converter().convert(text)
     return " ".join(text.lower().split())

@@ -276,7 +276,12 @@ def _entry_candidates(content, terms, site, today, rules_) -> list[_Candidate]:
     keys = SearchDocument.objects.filter(pk__in=[pk for pk, _ in hits]).values_list("key", flat=True)
     ids = [int(key.partition(":")[2]) for key in keys if key.partition(":")[2].isdigit()]
     entries = usable_entries(today).filter(pk__in=ids)
-    entries = entries.filter(Q(site__isnull=True) | Q(site=site)) if site is not None else entries
+    # Without a site, only the entries for the whole group: a county's entry is that county's answer.
+    entries = (
+        entries.filter(Q(site__isnull=True) | Q(site=site))
+        if site is not None
+        else entries.filter(site__isnull=True)
+    )
     out = []
     for rank, entry in enumerate(entries.order_by("pk")):
         score = _score(analysis.normalize(entry.question), terms, rules_) * rules_.entry_factor

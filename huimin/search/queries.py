@@ -72,7 +72,7 @@ from functools import lru_cache  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from django.core.cache import cache  # noqa: E402
-from django.db.models import Count, Max, Q  # noqa: E402
+from django.db.models import Count, F, Max, Q  # noqa: E402
 from django.utils.html import escape  # noqa: E402
 from django.utils.safestring import SafeString, mark_safe  # noqa: E402
 
@@ -90,7 +90,8 @@ RELATED_CACHE_SECONDS = 6 * 60 * 60
 HOT_DAYS = 30
 HOT_LIMIT = 10
 VOCABULARY_CACHE_SECONDS = 10 * 60
-PERSONAL = re.compile(r"＊|\d{7,}|@")  # what a hot search must not show (scrubbed or personal-looking)
+# What a hot search must not show: scrubbed, or personal-looking (seven digits or more, grouped or not).
+PERSONAL = re.compile(r"＊|\d(?:[\s-]?\d){6,}|@")
 
 
 @lru_cache(maxsize=1)
@@ -187,11 +188,14 @@ def highlight(text: str, words: list[str], *, length: int | None = SNIPPET_CHARS
     if length is None:  # the whole text (titles)
         length = len(text)
     elif spans:
-        best, best_count = spans[0][0], 0
-        for first, _end in spans:
-            count = sum(1 for s, _e in spans if first <= s < first + length)
-            if count > best_count:
-                best, best_count = first, count
+        # The window starting at a mark that holds the most marks (spans are in order: one pass).
+        best, best_count, following = spans[0][0], 0, 0
+        for index, (first, _end) in enumerate(spans):
+            following = max(following, index)
+            while following < len(spans) and spans[following][0] < first + length:
+                following += 1
+            if following - index > best_count:
+                best, best_count = first, following - index
         start = max(0, best - length // 4)
     end = min(len(text), start + length)
     out = ["…" if start > 0 else ""]
@@ -375,7 +379,7 @@ def search(
         scores = dict(matched)
         ordered = list(
             SearchDocument.objects.filter(pk__in=scores)
-            .order_by("-published_at", "-pk")
+            .order_by(F("published_at").desc(nulls_last=True), "-pk")
             .values_list("pk", flat=True)[offset : offset + page_size]
         )
         rows = [(pk, scores[pk]) for pk in ordered]

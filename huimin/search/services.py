@@ -289,10 +289,11 @@ def reindex(*, site=None, now: datetime, progress: Callable[[int, int], None] | 
     managed = Q()
     for prefix in sources.SOURCES:
         managed |= Q(key__startswith=f"{prefix}:")
-    stale = SearchDocument.objects.filter(managed)
+    # Written before this run began and not seen by it; documents a task wrote meanwhile are current.
+    stale = SearchDocument.objects.filter(managed, indexed_at__lt=now)
     if site is not None:
         # Not seen under this site: gone, no longer public, or moved to another site; ask each source.
-        for key in stale.filter(site=site).values_list("key", flat=True).iterator():
+        for key in list(stale.filter(site=site).values_list("key", flat=True)):
             if key not in seen and refresh(key, now=now) is None:
                 counts.removed += 1
     else:
@@ -321,10 +322,13 @@ LOG_QUERY_MAX_CHARS = 200
 BEST_BET_QUERY_MAX_CHARS = 100
 BEST_BETS_DENIED = "您没有管理推荐结果的权限。"
 SCRUB_MARK = "＊"
-# Order matters: an ID number holds eleven digits that would look like a phone number.
+# Order matters: an ID number holds eleven digits that would look like a phone number. Either may be
+# written in its usual groups (320123 19900101 1234; 139 1234 5678, 139-1234-5678).
 PERSONAL_DATA = [
+    re.compile(r"(?<!\d)\d{6}[\s-]?\d{8}[\s-]?\d{3}[\dXx](?!\d)"),
     re.compile(r"\d{17}[\dXx]"),
-    re.compile(r"1[3-9]\d{9}"),
+    re.compile(r"(?<!\d)1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"),
+    re.compile(r"1[3-9]\d{9}"),  # also inside a longer run (8613912345678)
     re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
 ]
 

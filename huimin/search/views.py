@@ -66,20 +66,32 @@ def search_page(request):
     site = chrome["site"]
     now = _now()
     filters = parse(request.GET)
-    results = queries.search(
-        filters["q"],
-        site=site,
-        scope=filters["scope"],
-        kind=filters["type"] or None,
-        unit=filters["unit"],
-        topic=filters["topic"] or None,
-        year=filters["year"],
-        site_filter=filters["site"] if filters["scope"] == "group" else None,
-        sort=filters["sort"],
-        page=filters["page"],
-        page_size=PAGE_SIZE,
-        now=now,
+
+    def run(page):
+        return queries.search(
+            filters["q"],
+            site=site,
+            scope=filters["scope"],
+            kind=filters["type"] or None,
+            unit=filters["unit"],
+            topic=filters["topic"] or None,
+            year=filters["year"],
+            site_filter=filters["site"] if filters["scope"] == "group" else None,
+            sort=filters["sort"],
+            page=page,
+            page_size=PAGE_SIZE,
+            now=now,
+        )
+
+    results = run(filters["page"])
+    # Sorting by date reaches the first `date_sort_max` matches only; a page past the last shows the last.
+    pageable = (
+        min(results.total, queries.ranking()["date_sort_max"]) if filters["sort"] == "date" else results.total
     )
+    last_page = max(1, -(-pageable // PAGE_SIZE))
+    if pageable and filters["page"] > last_page:
+        filters["page"] = last_page
+        results = run(last_page)
     if not results.empty_query and filters["page"] == 1:
         services.log_search(
             filters["q"],
@@ -104,8 +116,8 @@ def search_page(request):
         for name, label in FACET_LABELS
         if facets[name]
     ]
-    paginator = Paginator(range(results.total), PAGE_SIZE)
-    page_obj = paginator.get_page(filters["page"]) if results.total else None
+    paginator = Paginator(range(pageable), PAGE_SIZE)
+    page_obj = paginator.get_page(filters["page"]) if pageable else None
     context = {
         **chrome,
         "filters": filters,

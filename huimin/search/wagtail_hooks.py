@@ -233,6 +233,21 @@ class KnowledgeIndexView(_generic.IndexView):
         return _services.entries_for(self.request.user)
 
 
+class _OwnEntriesMixin:
+    """History and usage of an entry only for those who may see it (another unit's entry is a 404)."""
+
+    def get_base_object_queryset(self):
+        return _services.entries_for(self.request.user)
+
+
+class KnowledgeHistoryView(_OwnEntriesMixin, _generic.HistoryView):
+    pass
+
+
+class KnowledgeUsageView(_OwnEntriesMixin, _generic.UsageView):
+    pass
+
+
 class KnowledgeEntryViewSet(_ModelViewSet):
     model = KnowledgeEntry
     icon = "help"
@@ -246,6 +261,8 @@ class KnowledgeEntryViewSet(_ModelViewSet):
     index_view_class = KnowledgeIndexView
     add_view_class = KnowledgeCreateView
     edit_view_class = KnowledgeEditView
+    history_view_class = KnowledgeHistoryView
+    usage_view_class = KnowledgeUsageView
     edit_handler = _ObjectList(
         [
             _FieldPanel("question"),

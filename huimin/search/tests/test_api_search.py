@@ -18,6 +18,7 @@ HOSTILE = [
     '" * : ( ) OR NEAR AND -',
     "<script>alert(1)</script>",
     "'; DROP TABLE huimin_search_searchdocument; --",
+    "社保\x00缴费\x1b",  # NUL, which PostgreSQL refuses in text
 ]
 
 

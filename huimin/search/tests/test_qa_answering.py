@@ -134,6 +134,9 @@ def test_an_entry_for_one_site_does_not_answer_on_another(demo):
     _entry(site=_site("shuyang.localhost"))
     assert qa.answer("市民卡丢失了怎么补办", site=_site("shuyang.localhost"), now=DEMO_NOW).text
     assert qa.answer("市民卡丢失了怎么补办", site=_site("jyj.localhost"), now=DEMO_NOW).text is None
+    assert (
+        qa.answer("市民卡丢失了怎么补办", site=None, now=DEMO_NOW).text is None
+    )  # no site: the group's only
 
 
 def test_an_expiring_entry_answers_until_its_last_day(demo):

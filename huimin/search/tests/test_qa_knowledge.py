@@ -101,6 +101,9 @@ def test_the_admin_lists_only_the_units_entries_and_another_units_entry_is_404(c
     assert mine.question in listing and theirs.question not in listing
     assert c.get(f"{ADMIN}edit/{mine.pk}/").status_code == 200
     assert c.get(f"{ADMIN}edit/{theirs.pk}/").status_code == 404
+    for view in ("history", "usage"):  # nor its editors and dates
+        assert c.get(f"{ADMIN}{view}/{mine.pk}/").status_code == 200, view
+        assert c.get(f"{ADMIN}{view}/{theirs.pk}/").status_code == 404, view
     response = c.post(
         f"{ADMIN}edit/{theirs.pk}/",
         {"question": "改掉", "answer": "改掉", "unit": people["water"].pk, "status": "published"},

@@ -23,6 +23,7 @@ HOSTILE = [
     '" * : ( ) OR NEAR AND -',
     "<script>alert(1)</script>",
     "'; DROP TABLE huimin_search_searchdocument; --",
+    "社保\x00缴费\x1b",  # NUL, which PostgreSQL refuses in text
     "适老化 OR 1=1",
 ]
 
@@ -103,10 +104,13 @@ def test_every_search_is_logged_with_personal_data_scrubbed(client, portal):
     assert "320123199001011234" not in entry.query
     assert "example.com" not in entry.query
     assert entry.query.count("＊") == 3
+    client.get("/search/", {"q": "低保 139 1234 5678 139-1234-5678 320123 19900101 1234"}, **HOST)
+    entry = SearchQueryLog.objects.latest("pk")
+    assert entry.query == "低保 ＊ ＊ ＊", entry.query
 
 
 def test_hot_searches_leave_out_zero_result_and_scrubbed_queries(portal):
-    for q, count in [("养老", 5), ("火星", 0), ("低保 13912345678", 3)]:
+    for q, count in [("养老", 5), ("火星", 0), ("低保 13912345678", 3), ("户籍 0527 8436 0000", 3)]:
         for _ in range(3):
             services.log_search(q, site=portal, results_count=count, now=DEMO_NOW - timedelta(days=1))
     services.log_search("很久以前", site=portal, results_count=2, now=DEMO_NOW - timedelta(days=40))
@@ -115,6 +119,7 @@ def test_hot_searches_leave_out_zero_result_and_scrubbed_queries(portal):
     assert "火星" not in hot
     assert "很久以前" not in hot
     assert not any("＊" in q for q in hot)
+    assert not any("8436" in q for q in hot)  # a grouped landline number is left out too
 
 
 def test_best_bets_come_first_with_their_label(client, portal):
@@ -162,3 +167,16 @@ def test_authoritative_kinds_and_valid_policies_rank_above_equally_relevant_othe
     order = [r.document.pk for r in results.results]
     assert order == [guide.pk, news.pk, repealed.pk]
     assert queries.kind_factor("guide") > queries.kind_factor("article") == 1.0
+
+
+def test_a_page_past_the_last_shows_the_last_page(client, portal):
+    results = queries.search("养老", site=portal, scope="site", now=DEMO_NOW)
+    last = results.num_pages
+    beyond = client.get("/search/", {"q": "养老", "page": last + 50}, **HOST)
+    on_last = client.get("/search/", {"q": "养老", "page": last}, **HOST)
+    assert beyond.status_code == on_last.status_code == 200
+    assert beyond.context["filters"]["page"] == last
+    assert [r.document.pk for r in beyond.context["results"].results] == [
+        r.document.pk for r in on_last.context["results"].results
+    ]
+    assert beyond.context["results"].results
