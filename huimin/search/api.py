@@ -1,8 +1,9 @@
-"""Search in the public API: `GET /api/v1/search?q=&type=&site=&page=` — one page of results of the same
-search as the results page (`queries.search`), with facets. Without `site` the whole group is searched;
-with a site's hostname, that site. Requests are rate limited per client address and hour like the open
-data API (`HUIMIN_OPENDATA_API_PER_IP_HOUR`, its own bucket); beyond the limit 429. Every search is logged
-(personal data scrubbed) like a search on the page."""
+"""Search in the public API: `GET /api/v1/search?q=&type=&site=&page=` (and `unit`, `topic`, `year`) — one
+page of results of the same search as the results page (`queries.search`), with facets whose values are
+what the parameter of the same name takes (a site by its hostname). Without `site` the whole group is
+searched; with a site's hostname, that site. Requests are rate limited per client address and hour like
+the open data API (`HUIMIN_OPENDATA_API_PER_IP_HOUR`, its own bucket); beyond the limit 429. Every search
+is logged (personal data scrubbed) like a search on the page."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ class SearchQuery(Schema):
     )
     site: str = Field("", description="站点主机名：只在该站点中搜索；不填为全市网站群")
     page: int = Field(1, ge=1, le=MAX_PAGE, description="页码，从 1 开始，每页 10 条")
+    unit: int | None = Field(None, ge=1, description="单位编号（分面 unit 的取值）")
+    topic: str = Field("", max_length=100, description="主题（分面 topic 的取值）")
+    year: int | None = Field(None, ge=1900, le=2100, description="发布年份（分面 year 的取值）")
 
 
 class SearchResultOut(Schema):
@@ -106,10 +110,16 @@ def search(request: HttpRequest, query: Query[SearchQuery]):
         site=site,
         scope="site" if site else "group",
         kind=query.type or None,
+        unit=query.unit,
+        topic=query.topic.strip() or None,
+        year=query.year,
         page=query.page,
         page_size=PAGE_SIZE,
         now=now,
     )
+    from wagtail.models import Site
+
+    hostnames = dict(Site.objects.values_list("pk", "hostname"))
     if not results.empty_query and query.page == 1:
         services.log_search(
             query.q, site=site, results_count=results.total, kind=query.type, scope="api", now=now
@@ -137,5 +147,17 @@ def search(request: HttpRequest, query: Query[SearchQuery]):
             }
             for r in results.results
         ],
-        "facets": {name: [vars(option) for option in options] for name, options in results.facets.items()},
+        "facets": {
+            name: [_facet_option(name, option, hostnames) for option in options]
+            for name, options in results.facets.items()
+        },
     }
+
+
+def _facet_option(name: str, option, hostnames: dict[int, str]) -> dict:
+    """A facet option whose value is what the parameter of the same name takes (a site by hostname)."""
+    out = vars(option).copy()
+    if name == "site":
+        out["value"] = hostnames.get(int(option.value), str(option.value))
+    out["value"] = str(out["value"])
+    return out

@@ -194,6 +194,12 @@ class Context:
 
         return dict(ColumnPage.objects.values_list("path", "column_type__name"))
 
+    @cached_property
+    def default_site(self) -> Site | None:
+        """Wagtail's default site, else the group's first site (the portal, created first)."""
+        sites = sorted(self.sites.values(), key=lambda site: (not site.is_default_site, site.pk))
+        return sites[0] if sites else None
+
     def site(self, site_id: int | None) -> Site | None:
         if site_id is None:
             return None
@@ -573,7 +579,8 @@ def entry_document(entry, ctx: Context) -> DocumentData | None:
 
     if not entry_usable(entry, ctx.today):
         return None
-    site = ctx.site(entry.site_id)
+    # An entry for the whole group links to the portal's Q&A page (`Context.default_site`).
+    site = ctx.site(entry.site_id) if entry.site_id else ctx.default_site
     url = f"{reverse('qa')}?q={quote(entry.question)}"
     return DocumentData(
         key=qa_key(entry.pk),

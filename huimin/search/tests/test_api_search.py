@@ -43,10 +43,26 @@ def test_a_type_narrows_the_results(client, demo):
     assert {r["type"] for r in body["results"]} == {"guide"}
 
 
+def test_every_facet_value_works_as_the_parameter_of_the_same_name(client, demo):
+    body = client.get(API, {"q": "养老"}, **HOST).json()
+    sites = body["facets"]["site"]
+    assert sites and all("." in option["value"] or option["value"].count(".") == 3 for option in sites)
+    for name in ("site", "unit", "topic", "year"):
+        options = body["facets"][name]
+        if not options:
+            continue
+        option = options[0]
+        narrowed = client.get(API, {"q": "养老", name: option["value"]}, **HOST)
+        assert narrowed.status_code == 200, (name, narrowed.content[:200])
+        assert narrowed.json()["count"] == option["count"], name
+
+
 def test_it_refuses_an_unknown_site_or_type_in_chinese(client, demo):
     assert "没有这个站点" in client.get(API, {"q": "养老", "site": "evil.example"}, **HOST).json()["detail"]
     response = client.get(API, {"q": "养老", "type": "<script>"}, **HOST)
     assert response.status_code == 400
+    for name, value in (("unit", "abc"), ("year", "1"), ("topic", "国" * 101)):
+        assert client.get(API, {"q": "养老", name: value}, **HOST).status_code in (400, 422), name
     assert "<script>" not in response.content.decode()
 
 

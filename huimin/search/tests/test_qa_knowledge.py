@@ -177,3 +177,12 @@ def test_the_harvest_command_reports_json_and_refuses_an_unknown_site(demo):
 
     with pytest.raises(CommandError, match="不存在"):
         call_command("qa-harvest", "--site", "nowhere.example")
+
+
+def test_an_entry_for_the_whole_group_links_to_the_portals_qa_page(people):
+    from huimin.search.models import SearchDocument
+
+    entry = services.save_entry(None, actor=None, now=DEMO_NOW, **_values(people["water"]))
+    assert entry.site is None
+    document = SearchDocument.objects.get(key=f"qa:{entry.pk}")
+    assert document.url.startswith("http://127.0.0.1:8000/qa/?q="), document.url
