@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -127,3 +128,107 @@ def percentile(values: list[float], share: float) -> float:
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def fresh_database(engine: str, tmp: Path, *, keep: bool, pg_port: int, pg_settings: dict | None = None):
+    """The context manager of a fresh database for `engine` ("sqlite" or "postgres"): SQLite in `tmp`; on
+    PostgreSQL a database on the server DATABASE_URL names, or else a throwaway cluster."""
+    given = os.environ.get("DATABASE_URL", "")
+    if engine == "sqlite":
+        return sqlite_database(tmp)
+    if given.startswith(("postgres://", "postgresql://", "pgsql://")):
+        return server_database(given, keep)
+    return throwaway_cluster(pg_port, keep, pg_settings)
+
+
+def child_env(url: str, tmp: Path) -> dict[str, str]:
+    """The environment of a benchmark's `huimin` commands and worker: the database at `url`, files in `tmp`,
+    tasks run at once, warnings only."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "huimin.settings.dev",
+        "DEBUG": "0",
+        "DATABASE_URL": url,
+        "HUIMIN_VAR_DIR": str(tmp),
+        "HUIMIN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def machine(packages: tuple[str, ...]) -> dict:
+    """What the figures were measured on: cores, CPU, memory, OS, Python, SQLite and package versions."""
+    import contextlib
+    import platform
+    import sqlite3
+    from importlib.metadata import version
+
+    cpu = memory = ""
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as info:
+        cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
+    with contextlib.suppress(OSError, StopIteration), open("/proc/meminfo") as info:
+        kib = next(int(line.split()[1]) for line in info if line.startswith("MemTotal"))
+        memory = f"{kib / 1024 / 1024:.1f} GiB"
+    versions = {}
+    for package in packages:
+        with contextlib.suppress(Exception):
+            versions[package] = version(package)
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "packages": versions,
+    }
+
+
+def earlier_engines(output: Path, engines: list[str], same: Callable[[dict], bool]) -> dict:
+    """A one-engine run keeps the other engine's figures from an earlier run (when `same` says they were
+    measured on the same workload)."""
+    import contextlib
+    import json
+
+    if not output.exists() or len(engines) != 1:
+        return {}
+    with contextlib.suppress(ValueError, KeyError):
+        previous = json.loads(output.read_text(encoding="utf-8"))
+        return {k: v for k, v in previous["engines"].items() if k not in engines and same(v)}
+    return {}
+
+
+def summary(samples: list[float], count_name: str = "requests") -> dict:
+    """How many samples, and their p50, p95 and maximum in milliseconds (one decimal)."""
+    return {
+        count_name: len(samples),
+        "p50": round(percentile(samples, 0.5), 1),
+        "p95": round(percentile(samples, 0.95), 1),
+        "max": round(max(samples), 1),
+    }
+
+
+def wait_for_quiet(limit: float, label: str, threshold: float = 1.5) -> None:
+    """Give other work on the machine up to `limit` seconds to finish before timing."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while os.getloadavg()[0] > threshold and time.monotonic() < deadline:
+        log(f"[{label}] load average {os.getloadavg()[0]:.2f}; waiting for the machine to calm down")
+        time.sleep(15)
+
+
+def print_machine(results: dict) -> None:
+    m = results["machine"]
+    print(f"\n{results['date']} · {m['nproc']} cores ({m['cpu']}), {m['memory']} · Python {m['python']}\n")
+
+
+def run_engines(results: dict, engines: list[str], bench_one: Callable[[str], dict], output: Path) -> None:
+    """Measure each engine in turn, writing `results` (engines in a fixed order) to `output` after each."""
+    import json
+
+    for engine in engines:
+        results["engines"][engine] = bench_one(engine)
+        results["engines"] = {
+            k: results["engines"][k] for k in ("sqlite", "postgres") if k in results["engines"]
+        }
+        output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -15,10 +15,8 @@ Markdown tables.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import platform
 import shutil
 import sys
 import tempfile
@@ -71,24 +69,12 @@ SCAN_QUERIES = [
 def _bench_engine(engine: str, args) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"huimin-bench-od-{engine}-"))
     (tmp / "static").mkdir()
-    given = os.environ.get("DATABASE_URL", "")
-    if engine == "sqlite":
-        database = common.sqlite_database(tmp)
-    elif given.startswith(("postgres://", "postgresql://", "pgsql://")):
-        database = common.server_database(given, args.keep)
-    else:
-        database = common.throwaway_cluster(args.pg_port, args.keep, PG_SETTINGS)
+    database = common.fresh_database(
+        engine, tmp, keep=args.keep, pg_port=args.pg_port, pg_settings=PG_SETTINGS
+    )
     try:
         with database as url:
-            env = {
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "huimin.settings.dev",
-                "DEBUG": "0",
-                "DATABASE_URL": url,
-                "HUIMIN_VAR_DIR": str(tmp),
-                "HUIMIN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                "LOG_LEVEL": "WARNING",
-            }
+            env = common.child_env(url, tmp)
             common.log(f"[{engine}] huimin migrate")
             started = time.perf_counter()
             common.run(
@@ -142,32 +128,6 @@ def _csv_path(args) -> Path:
     return path
 
 
-def _machine() -> dict:
-    import sqlite3
-
-    cpu = memory = ""
-    with contextlib.suppress(OSError), open("/proc/cpuinfo") as info:
-        cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
-    with contextlib.suppress(OSError, StopIteration), open("/proc/meminfo") as info:
-        kib = next(int(line.split()[1]) for line in info if line.startswith("MemTotal"))
-        memory = f"{kib / 1024 / 1024:.1f} GiB"
-    versions = {}
-    for package in ("django", "wagtail", "psycopg", "openpyxl"):
-        with contextlib.suppress(Exception):
-            from importlib.metadata import version
-
-            versions[package] = version(package)
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "memory": memory,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "packages": versions,
-    }
-
-
 def markdown(results: dict) -> str:
     lines = [
         "| engine | rows | file | import | rows/s | import phases (s) | repeated p50 / p95 / max | "
@@ -204,25 +164,16 @@ def parent(args) -> int:
     results = {
         "target": f"rows API, filtered and sorted, p95 < {TARGET_MS:.0f} ms",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": _machine(),
+        "machine": common.machine(("django", "wagtail", "psycopg", "openpyxl")),
         "rows": args.rows,
         "repeat": args.repeat,
         "engines": {},
     }
-    if args.output.exists() and len(engines) == 1:
-        with contextlib.suppress(ValueError, KeyError):
-            previous = json.loads(args.output.read_text(encoding="utf-8"))
-            results["engines"] = {
-                k: v for k, v in previous["engines"].items() if k not in engines and v["rows"] == args.rows
-            }
-    for engine in engines:
-        results["engines"][engine] = _bench_engine(engine, args)
-        results["engines"] = {
-            k: results["engines"][k] for k in ("sqlite", "postgres") if k in results["engines"]
-        }
-        args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    m = results["machine"]
-    print(f"\n{results['date']} · {m['nproc']} cores ({m['cpu']}), {m['memory']} · Python {m['python']}\n")
+    results["engines"] = common.earlier_engines(
+        args.output, engines, lambda earlier: earlier["rows"] == args.rows
+    )
+    common.run_engines(results, engines, lambda engine: _bench_engine(engine, args), args.output)
+    common.print_machine(results)
     print(markdown(results))
     print()
     print(markdown_detail(results))
@@ -231,23 +182,6 @@ def parent(args) -> int:
 
 
 # --------------------------------------------------------------------------------------------- worker
-
-
-def _summary(samples: list[float]) -> dict:
-    return {
-        "requests": len(samples),
-        "p50": round(common.percentile(samples, 0.5), 1),
-        "p95": round(common.percentile(samples, 0.95), 1),
-        "max": round(max(samples), 1),
-    }
-
-
-def _wait_for_quiet(limit: float, engine: str, threshold: float = 1.5) -> None:
-    """Give other work on the machine up to `limit` seconds to finish before timing."""
-    deadline = time.monotonic() + limit
-    while os.getloadavg()[0] > threshold and time.monotonic() < deadline:
-        common.log(f"[{engine}] load average {os.getloadavg()[0]:.2f}; waiting for the machine to calm down")
-        time.sleep(15)
 
 
 def _timed_phases(phases: dict):
@@ -325,7 +259,7 @@ def worker(args) -> int:
                     raise SystemExit(f"{url}: {response.status_code} {response.content[:300]!r}")
                 total = response.json()["total"]
             per_query[label] = {
-                **_summary(times[1:]),
+                **common.summary(times[1:]),
                 "first": round(times[0], 1),
                 "total": total,
                 "url": url,
@@ -334,7 +268,7 @@ def worker(args) -> int:
             warm.extend(times[1:])
         return per_query, warm, cold
 
-    _wait_for_quiet(args.wait_idle, args.engine)
+    common.wait_for_quiet(args.wait_idle, args.engine)
     load = os.getloadavg()[0]
     client.get(base + "?page_size=1")  # warm the process (imports, URL resolver, first connection)
     per_query, samples, cold_samples = measure(QUERIES)
@@ -361,9 +295,9 @@ def worker(args) -> int:
         "import_seconds": round(import_seconds, 1),
         "rows_per_second": int(version.row_count / import_seconds),
         "import_phases": phases,
-        "queries": _summary(samples),
-        "first_requests": _summary(cold_samples),
-        "scan": _summary(scan_samples),
+        "queries": common.summary(samples),
+        "first_requests": common.summary(cold_samples),
+        "scan": common.summary(scan_samples),
         "load_average_at_start": round(load, 2),
         "conn_max_age": args.conn_max_age,
         "server_settings": server_settings,

@@ -18,7 +18,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -45,34 +44,15 @@ PG_VERSION, PG_CLUSTER = common.PG_VERSION, common.PG_CLUSTER
 
 
 _log, _free_port, _run = common.log, common.free_port, common.run
-_sqlite_database, _server_database, _throwaway_cluster = (
-    common.sqlite_database,
-    common.server_database,
-    common.throwaway_cluster,
-)
 
 
 def _bench_engine(engine: str, args) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"huimin-bench-{engine}-"))
     (tmp / "static").mkdir()
-    given = os.environ.get("DATABASE_URL", "")
-    if engine == "sqlite":
-        database = _sqlite_database(tmp)
-    elif given.startswith(("postgres://", "postgresql://", "pgsql://")):
-        database = _server_database(given, args.keep)
-    else:
-        database = _throwaway_cluster(args.pg_port, args.keep)
+    database = common.fresh_database(engine, tmp, keep=args.keep, pg_port=args.pg_port)
     try:
         with database as url:
-            env = {
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "huimin.settings.dev",
-                "DEBUG": "0",
-                "DATABASE_URL": url,
-                "HUIMIN_VAR_DIR": str(tmp),
-                "HUIMIN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                "LOG_LEVEL": "WARNING",
-            }
+            env = common.child_env(url, tmp)
             huimin = [sys.executable, "-m", "huimin"]
             timings = {}
             for name, command in (
@@ -98,14 +78,6 @@ def _bench_engine(engine: str, args) -> dict:
 
 
 def _machine() -> dict:
-    import sqlite3
-
-    cpu = memory = ""
-    with contextlib.suppress(OSError), open("/proc/cpuinfo") as info:
-        cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
-    with contextlib.suppress(OSError, StopIteration), open("/proc/meminfo") as info:
-        kib = next(int(line.split()[1]) for line in info if line.startswith("MemTotal"))
-        memory = f"{kib / 1024 / 1024:.1f} GiB"
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
         cwd=REPO,
@@ -113,22 +85,7 @@ def _machine() -> dict:
         text=True,
         check=False,
     ).stdout.strip()
-    versions = {}
-    for package in ("django", "wagtail", "psycopg"):
-        with contextlib.suppress(Exception):
-            from importlib.metadata import version
-
-            versions[package] = version(package)
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "memory": memory,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "packages": versions,
-        "commit": commit,
-    }
+    return {**common.machine(("django", "wagtail", "psycopg")), "commit": commit}
 
 
 def _existing_engine(args) -> dict:

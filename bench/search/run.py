@@ -14,7 +14,7 @@ For each database it makes a fresh one (SQLite in a temporary directory; Postgre
    entries, 500 at a time through the reindex path (`services._write_batch`), timed;
 3. builds Wagtail's index of the same rows with its database backend (`WagtailEngine.write`, that is
    `backend.add_bulk` over `IndexedSearchDocument`: FTS5 on SQLite, tsvector on PostgreSQL), timed;
-4. runs one query to warm up, then every query `--repeat` times (`--peer-repeat` on Wagtail's backend,
+4. runs two queries to warm up, then every query `--repeat` times (`--peer-repeat` on Wagtail's backend,
    whose queries take seconds), timing each of:
    - `huimin`: the query analysed with the vocabulary, then the top 10 and the total count from the
      database engine (`vocabulary.analyze` + `queries.match`);
@@ -32,7 +32,6 @@ Results go to bench/search/results.json and are printed as Markdown tables.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import shutil
@@ -51,6 +50,7 @@ RESULTS = HERE / "results.json"
 TARGET_MS = 50.0
 BATCH = 500
 PG_SETTINGS = {"shared_buffers": "2GB"}
+PACKAGES = ("django", "wagtail", "modelsearch", "jieba", "opencc-python-reimplemented", "pypinyin")
 VARIANTS = ("huimin", "huimin, results page", "wagtail", "wagtail + huimin analysis")
 
 
@@ -60,24 +60,12 @@ VARIANTS = ("huimin", "huimin, results page", "wagtail", "wagtail + huimin analy
 def _bench_engine(engine: str, args) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"huimin-bench-search-{engine}-"))
     (tmp / "static").mkdir()
-    given = os.environ.get("DATABASE_URL", "")
-    if engine == "sqlite":
-        database = common.sqlite_database(tmp)
-    elif given.startswith(("postgres://", "postgresql://", "pgsql://")):
-        database = common.server_database(given, args.keep)
-    else:
-        database = common.throwaway_cluster(args.pg_port, args.keep, PG_SETTINGS)
+    database = common.fresh_database(
+        engine, tmp, keep=args.keep, pg_port=args.pg_port, pg_settings=PG_SETTINGS
+    )
     try:
         with database as url:
-            env = {
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "huimin.settings.dev",
-                "DEBUG": "0",
-                "DATABASE_URL": url,
-                "HUIMIN_VAR_DIR": str(tmp),
-                "HUIMIN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                "LOG_LEVEL": "WARNING",
-            }
+            env = common.child_env(url, tmp)
             common.log(f"[{engine}] huimin migrate")
             common.run(
                 [sys.executable, "-m", "huimin", "migrate", "--noinput", "-v0"],
@@ -110,32 +98,6 @@ def _bench_engine(engine: str, args) -> dict:
             shutil.rmtree(tmp, ignore_errors=True)
         else:
             common.log(f"kept {tmp}")
-
-
-def _machine() -> dict:
-    import platform
-    import sqlite3
-    from importlib.metadata import version
-
-    cpu = memory = ""
-    with contextlib.suppress(OSError), open("/proc/cpuinfo") as info:
-        cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
-    with contextlib.suppress(OSError, StopIteration), open("/proc/meminfo") as info:
-        kib = next(int(line.split()[1]) for line in info if line.startswith("MemTotal"))
-        memory = f"{kib / 1024 / 1024:.1f} GiB"
-    packages = {}
-    for package in ("django", "wagtail", "modelsearch", "jieba", "opencc-python-reimplemented", "pypinyin"):
-        with contextlib.suppress(Exception):
-            packages[package] = version(package)
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "memory": memory,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "packages": packages,
-    }
 
 
 def markdown(results: dict) -> str:
@@ -173,27 +135,16 @@ def parent(args) -> int:
             f"p95 < {TARGET_MS:.0f} ms on SQLite; faster than Wagtail's database backend and better recall"
         ),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": _machine(),
+        "machine": common.machine(PACKAGES),
         "documents": args.documents,
         "repeat": args.repeat,
         "engines": {},
     }
-    if args.output.exists() and len(engines) == 1:
-        with contextlib.suppress(ValueError, KeyError):
-            previous = json.loads(args.output.read_text(encoding="utf-8"))
-            results["engines"] = {
-                k: v
-                for k, v in previous["engines"].items()
-                if k not in engines and v["documents"] == args.documents
-            }
-    for engine in engines:
-        results["engines"][engine] = _bench_engine(engine, args)
-        results["engines"] = {
-            k: results["engines"][k] for k in ("sqlite", "postgres") if k in results["engines"]
-        }
-        args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    m = results["machine"]
-    print(f"\n{results['date']} · {m['nproc']} cores ({m['cpu']}), {m['memory']} · Python {m['python']}\n")
+    results["engines"] = common.earlier_engines(
+        args.output, engines, lambda earlier: earlier["documents"] == args.documents
+    )
+    common.run_engines(results, engines, lambda engine: _bench_engine(engine, args), args.output)
+    common.print_machine(results)
     print(markdown(results))
     print(markdown_detail(results))
     print(f"\nwritten to {args.output}")
@@ -201,22 +152,6 @@ def parent(args) -> int:
 
 
 # --------------------------------------------------------------------------------------------- worker
-
-
-def _summary(samples: list[float]) -> dict:
-    return {
-        "queries": len(samples),
-        "p50": round(common.percentile(samples, 0.5), 1),
-        "p95": round(common.percentile(samples, 0.95), 1),
-        "max": round(max(samples), 1),
-    }
-
-
-def _wait_for_quiet(limit: float, engine: str, threshold: float = 1.5) -> None:
-    deadline = time.monotonic() + limit
-    while os.getloadavg()[0] > threshold and time.monotonic() < deadline:
-        common.log(f"[{engine}] load average {os.getloadavg()[0]:.2f}; waiting for the machine to calm down")
-        time.sleep(15)
 
 
 def _progress(label: str, done: int, total: int, started: float) -> None:
@@ -289,14 +224,15 @@ def worker(args) -> int:
         "wagtail": run_wagtail,
         "wagtail + huimin analysis": run_wagtail_analysed,
     }
-    _wait_for_quiet(args.wait_idle, label)
+    common.wait_for_quiet(args.wait_idle, label)
     load = os.getloadavg()[0]
     per_query = {text: {"why": why, "relevant": len(truth[text])} for text, _truth, why in QUERIES}
     variants = {}
     for name, run in runners.items():
         common.log(f"[{label}] querying: {name}")
         samples, recalls = [], []
-        run(QUERIES[0][0])  # warm up: imports, the vocabulary, the first connection
+        for text in ("政务公开", "shilaohua"):  # warm up: the vocabulary, the pinyin table, the connection
+            run(text)
         repeat = args.repeat if name.startswith("huimin") else args.peer_repeat
         for text, _truth, _why in QUERIES:
             times, found = [], []
@@ -306,10 +242,13 @@ def worker(args) -> int:
                 times.append((time.perf_counter() - started) * 1000)
             wanted = truth[text]
             recall = len({keys[pk] for pk in found[:10]} & wanted) / min(10, len(wanted))
-            per_query[text][name] = {**_summary(times), "recall": round(recall, 2)}
+            per_query[text][name] = {**common.summary(times, "queries"), "recall": round(recall, 2)}
             samples.extend(times)
             recalls.append(recall)
-        variants[name] = {**_summary(samples), "recall": round(sum(recalls) / len(recalls), 3)}
+        variants[name] = {
+            **common.summary(samples, "queries"),
+            "recall": round(sum(recalls) / len(recalls), 3),
+        }
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
