@@ -1,13 +1,10 @@
 import json
-import logging
 import os
-import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from huimin.core.commands import progress_bar
 from huimin.demo.builder import build_demo, load_spec, planned_article_count
 
 
@@ -29,18 +26,8 @@ class Command(BaseCommand):
         if not 1 <= port <= 65535:
             raise CommandError(f"端口 {port} 无效，应在 1–65535 之间。")
         total = planned_article_count(load_spec())
-        console = Console(file=sys.stderr)
-        with Progress(
-            TextColumn("装入演示数据"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=json or not console.is_terminal,
-        ) as progress:
-            bar = progress.add_task("demo", total=total)
-            # Every page published would log a line; the progress bar says enough.
-            logging.getLogger("wagtail").setLevel(logging.WARNING)
+        # Every page published would log a line; the progress bar says enough.
+        with progress_bar("装入演示数据", total=total, hidden=json, quiet=("wagtail",)) as (progress, bar):
             result = build_demo(port=port, advance=lambda n: progress.advance(bar, n))
         if json:
             self.stdout.write(_as_json(result))

@@ -1,14 +1,11 @@
 import argparse
 import json
-import logging
 import re
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from huimin.core.commands import progress_bar
 from huimin.policies.importer import DEFAULT_MAX_BYTES, PolicyImporter, collect_paths, find_library
 from huimin.policies.importer.run import ERROR, STATUS_LABELS, LibraryNotFound
 
@@ -57,25 +54,12 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("没有找到可导入的文件（支持 .txt、.docx、.html、.htm）。")
         importer = PolicyImporter(library, dry_run=dry_run, max_bytes=max_bytes, now=timezone.now())
-        console = Console(file=sys.stderr)
-        levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
-        try:
-            # Every page published and every index task would log a line; the progress bar says enough.
-            for name in QUIET_LOGGERS:
-                logging.getLogger(name).setLevel(logging.WARNING)
-            with Progress(
-                TextColumn("导入政策文件"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                disable=json or not console.is_terminal,
-            ) as progress:
-                bar = progress.add_task("import", total=len(files))
-                report = importer.run(files, advance=lambda: progress.advance(bar))
-        finally:
-            for name, level in levels.items():
-                logging.getLogger(name).setLevel(level)
+        # Every page published and every index task would log a line; the progress bar says enough.
+        with progress_bar("导入政策文件", total=len(files), hidden=json, quiet=QUIET_LOGGERS) as (
+            progress,
+            bar,
+        ):
+            report = importer.run(files, advance=lambda: progress.advance(bar))
         if json:
             self.stdout.write(_json(report.as_dict()))
         else:

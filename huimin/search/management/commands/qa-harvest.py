@@ -1,12 +1,9 @@
 import json
-import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from wagtail.models import Site
 
+from huimin.core.commands import progress_bar, site_option
 from huimin.search import qa_harvest
 
 
@@ -22,22 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, site, **options):
         as_json = options["json"]
-        target = None
-        if site is not None:
-            target = Site.objects.filter(hostname=site.strip().lower()).select_related("root_page").first()
-            if target is None:
-                known = "、".join(Site.objects.order_by("hostname").values_list("hostname", flat=True))
-                raise CommandError(f"站点“{site}”不存在。现有站点：{known or '无'}。")
-        console = Console(file=sys.stderr)
-        with Progress(
-            TextColumn("采集答问知识"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=as_json or not console.is_terminal,
-        ) as progress:
-            bar = progress.add_task("harvest", total=qa_harvest.total(target))
+        target = site_option(site)
+        with progress_bar("采集答问知识", total=qa_harvest.total(target), hidden=as_json) as (progress, bar):
             counts = qa_harvest.harvest(
                 site=target, now=timezone.now(), progress=lambda n: progress.advance(bar, n)
             )

@@ -1,14 +1,10 @@
 import json
-import logging
-import sys
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from wagtail.models import Site
 
+from huimin.core.commands import progress_bar, site_option
 from huimin.search import services
 from huimin.search.enums import DocumentKind
 
@@ -26,36 +22,14 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
 
     def handle(self, *args, site, json: bool, **options):
-        target = None
-        if site is not None:
-            hostname = site.strip().lower()
-            target = Site.objects.filter(hostname=hostname).select_related("root_page").first()
-            if target is None:
-                known = "、".join(Site.objects.order_by("hostname").values_list("hostname", flat=True))
-                raise CommandError(f"站点“{site}”不存在。现有站点：{known or '无'}。")
-        console = Console(file=sys.stderr)
-        levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+        target = site_option(site)
         started = time.monotonic()
-        try:
-            for name in QUIET_LOGGERS:
-                logging.getLogger(name).setLevel(logging.WARNING)
-            with Progress(
-                TextColumn("重建搜索索引"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                disable=json or not console.is_terminal,
-            ) as progress:
-                bar = progress.add_task("reindex", total=None)
+        with progress_bar("重建搜索索引", total=None, hidden=json, quiet=QUIET_LOGGERS) as (progress, bar):
 
-                def advance(done: int, total: int) -> None:
-                    progress.update(bar, completed=done, total=total)
+            def advance(done: int, total: int) -> None:
+                progress.update(bar, completed=done, total=total)
 
-                counts = services.reindex(site=target, now=timezone.now(), progress=advance)
-        finally:
-            for name, level in levels.items():
-                logging.getLogger(name).setLevel(level)
+            counts = services.reindex(site=target, now=timezone.now(), progress=advance)
         seconds = round(time.monotonic() - started, 2)
         if json:
             self.stdout.write(
