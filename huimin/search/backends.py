@@ -34,13 +34,18 @@ DOCUMENT_TABLE = "huimin_search_searchdocument"
 FTS_TABLE = "huimin_search_fts"
 VECTOR_COLUMN = "search_vector"
 VECTOR_INDEX = "huimin_search_vector_gin"
+# SQLite: a covering index of the columns the engine reads for every match (the id, the tie-break and the
+# filters), so a join from the FTS table never reads the wide document rows (SearchDocument.Meta).
+NARROW_INDEX = "huimin_search_narrow"
 # bm25 weights of the FTS5 columns in their order: title, keywords, body, pinyin.
 SQLITE_WEIGHTS = (10.0, 5.0, 1.0, 3.0)
 # ts_rank_cd weights in PostgreSQL's order {D, C, B, A}: pinyin, body, keywords, title.
 POSTGRES_WEIGHTS = "{0.3,0.1,0.5,1.0}"
-TEXT, PINYIN = "text", "pinyin"
+TEXT, TITLES, PINYIN = "text", "titles", "pinyin"  # field groups: all text, title and keywords, pinyin
 MODES = ("all", "any")
 FACETS = ("kind", "site", "unit", "topic", "year")
+# SQLite ranks a page from the FTS table alone, with this many more rows for the tie-break by date.
+TIE_SLACK = 32
 MAX_TOKEN_CHARS = 200  # longer "words" are not words (PostgreSQL also refuses lexemes over 2 KB)
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 MAX_POSITIONS_PER_LEXEME = 256  # PostgreSQL keeps at most this many positions of one lexeme
@@ -62,6 +67,16 @@ class Filters:
     unit_id: int | None = None
     topic: str = ""
     year: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return (
+            self.site_id is None
+            and not self.kinds
+            and self.unit_id is None
+            and not self.topic
+            and (self.year is None)
+        )
 
     def sql(self, alias: str = "", *, without: str = "") -> tuple[list[str], list]:
         """WHERE fragments and their parameters, leaving out the facet named `without` (for facet counts
@@ -106,8 +121,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Words:
-    """A leaf: any one of `alternatives` in the field group (`TEXT`: title, keywords or body; `PINYIN`);
-    an alternative of several words needs all of them."""
+    """A leaf: any one of `alternatives` in the field group (`TEXT`: title, keywords or body; `TITLES`:
+    title or keywords; `PINYIN`); an alternative of several words needs all of them."""
 
     field: str
     alternatives: tuple[tuple[str, ...], ...]
@@ -123,6 +138,14 @@ class Any:
     parts: tuple
 
 
+@dataclass(frozen=True)
+class Without:
+    """What `base` matches and `minus` does not."""
+
+    base: object
+    minus: object
+
+
 def _is_word(token: str) -> bool:
     """A token an FTS5 `unicode61` tokenizer keeps: it has a letter, a digit or a private-use character.
     Anything else (emoji, punctuation) could never match and is dropped from the query."""
@@ -135,10 +158,14 @@ def _alternative(words) -> tuple[str, ...]:
 
 def _words(field: str, texts, *, segment: bool = False) -> Words | None:
     """A leaf from texts taken as they are (a query's terms, pinyin keys), or, with `segment`, cut into
-    words the way documents are (synonyms: 社会保险 needs 社会, 保险 and 社会保险, as its documents hold)."""
+    words the way documents are (synonyms): a synonym that is itself a word (社会保险) is that word, as its
+    documents hold it; one that is not (a phrase) needs every word it is cut into."""
     alternatives: dict[tuple[str, ...], None] = {}
     for text in texts:
         words = analysis.words(text) if segment else analysis.normalize(text).split()
+        whole = analysis.normalize(text)
+        if segment and whole in words:
+            words = [whole]
         alternative = _alternative(words)
         if alternative:
             alternatives[alternative] = None
@@ -167,8 +194,49 @@ def _term(term: analysis.Term):
     return _either(text or synonyms, _words(PINYIN, term.pinyin))
 
 
+def _simplified(expression):
+    """The same expression with nested groups of one kind flattened, repeated parts dropped, and the
+    leaves of one field under an `Any` merged into one: fewer phrases for the engine to find and score."""
+    if expression is None or isinstance(expression, Words):
+        return expression
+    kind = type(expression)
+    parts: list = []
+    for part in (_simplified(p) for p in expression.parts):
+        parts.extend(part.parts if type(part) is kind else [part])
+    if kind is Any:
+        merged: dict[str, dict] = {}
+        for part in parts:
+            if isinstance(part, Words):
+                merged.setdefault(part.field, {}).update(dict.fromkeys(part.alternatives))
+        placed: set[str] = set()
+        kept = []
+        for part in parts:
+            if not isinstance(part, Words):
+                kept.append(part)
+            elif part.field not in placed:
+                placed.add(part.field)
+                kept.append(Words(part.field, tuple(merged[part.field])))
+        parts = kept
+    parts = list(dict.fromkeys(parts))
+    return parts[0] if len(parts) == 1 else kind(tuple(parts))
+
+
+def titles_only(expression):
+    """The expression with its text words looked for in titles and keywords only (the first tier of a
+    large result set, `Engine.match`)."""
+    if isinstance(expression, Words):
+        return Words(TITLES, expression.alternatives) if expression.field == TEXT else expression
+    if isinstance(expression, Without):
+        return Without(titles_only(expression.base), titles_only(expression.minus))
+    return type(expression)(tuple(titles_only(part) for part in expression.parts))
+
+
 def build_expression(query: analysis.QueryAnalysis, mode: str = "all"):
     """The engine-neutral expression of an analysed query, or None when nothing in it can match."""
+    return _simplified(_expression(query, mode))
+
+
+def _expression(query: analysis.QueryAnalysis, mode: str):
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     terms = list(query.terms)
@@ -222,6 +290,30 @@ class Engine:
         """(FROM … WHERE … SQL over the matched documents aliased `d`, the score expression, params)."""
         raise NotImplementedError
 
+    def _count(self, match: str, filters: Filters) -> int:
+        source, _score, params = self._matched(match, filters)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {source}", params)
+            return cursor.fetchone()[0]
+
+    def _ranked(self, match: str, filters: Filters, limit: int, offset: int) -> list[tuple[int, float]]:
+        """The matches best first (newer first on equal scores, then higher id), `limit` from `offset`."""
+        if not limit:
+            return []
+        source, score, params = self._matched(match, filters)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id, {score} AS score {source} "
+                "ORDER BY score DESC, d.published_at DESC NULLS LAST, d.id DESC LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            return [(row[0], float(row[1] or 0.0)) for row in cursor.fetchall()]
+
+    def count(self, query: analysis.QueryAnalysis, filters: Filters = Filters(), *, mode: str = "all") -> int:
+        """How many documents match."""
+        expression = build_expression(query, mode)
+        return self._count(self.render(expression), filters) if expression is not None else 0
+
     def match(
         self,
         query: analysis.QueryAnalysis,
@@ -230,24 +322,38 @@ class Engine:
         mode: str = "all",
         limit: int = 20,
         offset: int = 0,
+        total: int | None = None,
+        tier_above: int | None = None,
     ) -> tuple[int, list[tuple[int, float]]]:
-        """(total, [(document id, score)]) of the documents matching, best first (newer first on ties)."""
+        """(total, [(document id, score)]) of the documents matching, best first (newer first on ties).
+        `total`, when the caller has counted already, saves counting again.
+
+        When more than `tier_above` documents match, they are ranked in two tiers (a tiered index): those
+        whose title or keywords match first, then those matching in the body only, each tier best first.
+        Scoring every one of tens of thousands of matches costs more than the first page is worth, and a
+        document whose title holds the words is what a searcher of such a common phrase looks for."""
         expression = build_expression(query, mode)
         if expression is None:
             return 0, []
         limit, offset = max(0, int(limit)), max(0, int(offset))
-        source, score, params = self._matched(self.render(expression), filters)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {source}", params)
-            total = cursor.fetchone()[0]
-            if not total or not limit:
-                return total, []
-            cursor.execute(
-                f"SELECT d.id, {score} AS score {source} "
-                "ORDER BY score DESC, d.published_at DESC NULLS LAST, d.id DESC LIMIT %s OFFSET %s",
-                [*params, limit, offset],
-            )
-            return total, [(row[0], float(row[1] or 0.0)) for row in cursor.fetchall()]
+        rendered = self.render(expression)
+        if total is None:
+            total = self._count(rendered, filters)
+        if not total or not limit:
+            return total, []
+        if tier_above is None or total <= tier_above:
+            return total, self._ranked(rendered, filters, limit, offset)
+        head_expression = titles_only(expression)
+        needed = offset + limit
+        head = self._ranked(self.render(head_expression), filters, needed, 0)
+        if len(head) >= needed:
+            return total, head[offset:]
+        # The page reaches past the first tier, whose size is now known: the rest come from the second.
+        rest_offset = max(0, offset - len(head))
+        rest_limit = needed - len(head) - rest_offset
+        second = self.render(Without(expression, head_expression))
+        rest = self._ranked(second, filters, rest_limit, rest_offset)
+        return total, head[offset:] + rest
 
     def facet_counts(
         self,
@@ -258,33 +364,35 @@ class Engine:
     ) -> dict[str, dict]:
         """For each facet (kind, site, unit, topic, year), its values among the matched documents with how
         many match under every other filter (a facet's own choice does not narrow its own counts). Empty
-        values (no unit, no topic) are left out."""
+        values (no unit, no topic) are left out. One pass groups the matches by all five columns; the
+        filters are applied to those groups here."""
         counts: dict[str, dict] = {name: {} for name in FACETS}
         expression = build_expression(query, mode)
         if expression is None:
             return counts
         source, _score, params = self._matched(self.render(expression), Filters())
-        columns = {"kind": "kind", "site": "site_id", "unit": "unit_id", "topic": "topic", "year": "year"}
-        selects, all_params = [], list(params)
-        for name, column in columns.items():
-            clauses, values = filters.sql("m", without=name)
-            where = " AND ".join([f"m.{column} IS NOT NULL", *clauses])
-            selects.append(
-                f"SELECT '{name}', CAST(m.{column} AS TEXT), COUNT(*) FROM m WHERE {where} "  # noqa: S608
-                f"GROUP BY m.{column}"
-            )
-            all_params.extend(values)
-        sql = (
-            "WITH m AS MATERIALIZED (SELECT d.kind, d.site_id, d.unit_id, d.topic, d.year "
-            f"{source}) " + " UNION ALL ".join(selects)
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, all_params)
-            for name, value, count in cursor.fetchall():
-                if value in (None, ""):
-                    continue
-                key = int(value) if name in ("site", "unit", "year") else value
-                counts[name][key] = count
+            cursor.execute(
+                f"SELECT d.kind, d.site_id, d.unit_id, d.topic, d.year, COUNT(*) {source} "
+                "GROUP BY d.kind, d.site_id, d.unit_id, d.topic, d.year",
+                params,
+            )
+            groups = cursor.fetchall()
+        wanted = {
+            "kind": set(filters.kinds) or None,
+            "site": None if filters.site_id is None else {filters.site_id},
+            "unit": None if filters.unit_id is None else {filters.unit_id},
+            "topic": {filters.topic} if filters.topic else None,
+            "year": None if filters.year is None else {filters.year},
+        }
+        for *values, count in groups:
+            row = dict(zip(FACETS, values, strict=True))
+            missed = [name for name in FACETS if wanted[name] is not None and row[name] not in wanted[name]]
+            if len(missed) > 1:
+                continue
+            for name in missed or FACETS:  # missed by one filter: counts only for that facet
+                if row[name] not in (None, ""):
+                    counts[name][row[name]] = counts[name].get(row[name], 0) + count
         return counts
 
 
@@ -319,9 +427,13 @@ class SqliteEngine(Engine):
     def _quote(word: str) -> str:
         return '"' + word.replace('"', '""') + '"'
 
+    COLUMNS = {TEXT: "{title keywords body}", TITLES: "{title keywords}", PINYIN: "pinyin"}
+
     def render(self, expression) -> str:
+        if isinstance(expression, Without):
+            return f"(({self.render(expression.base)}) NOT ({self.render(expression.minus)}))"
         if isinstance(expression, Words):
-            columns = "{title keywords body}" if expression.field == TEXT else "pinyin"
+            columns = self.COLUMNS[expression.field]
             options = []
             for alternative in expression.alternatives:
                 quoted = [self._quote(word) for word in alternative]
@@ -330,12 +442,56 @@ class SqliteEngine(Engine):
         joiner = " AND " if isinstance(expression, All) else " OR "
         return "(" + joiner.join(f"({self.render(part)})" for part in expression.parts) + ")"
 
+    SCORE = f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in SQLITE_WEIGHTS)})"
+
     def _matched(self, match: str, filters: Filters) -> tuple[str, str, list]:
+        # SQLite's planner would look the documents up by their primary key, reading every wide row; the
+        # narrow covering index has all the join needs.
         clauses, params = filters.sql("d")
         where = " AND ".join([f"{FTS_TABLE} MATCH %s", *clauses])
-        source = f"FROM {FTS_TABLE} JOIN {DOCUMENT_TABLE} d ON d.id = {FTS_TABLE}.rowid WHERE {where}"
-        weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-        return source, f"-bm25({FTS_TABLE}, {weights})", [match, *params]
+        source = (
+            f"FROM {FTS_TABLE} JOIN {DOCUMENT_TABLE} d INDEXED BY {NARROW_INDEX} "
+            f"ON d.id = {FTS_TABLE}.rowid WHERE {where}"
+        )
+        return source, self.SCORE, [match, *params]
+
+    # Without filters the FTS table alone answers: the delete trigger of migration 0007 keeps it free of
+    # entries whose document is gone.
+
+    def _count(self, match: str, filters: Filters) -> int:
+        if not filters.empty:
+            return super()._count(match, filters)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608
+            return cursor.fetchone()[0]
+
+    def _ranked(self, match: str, filters: Filters, limit: int, offset: int) -> list[tuple[int, float]]:
+        if not filters.empty or not limit:
+            return super()._ranked(match, filters, limit, offset)
+        needed = limit + offset
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, {self.SCORE} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+                "ORDER BY score DESC LIMIT %s",
+                [match, needed + TIE_SLACK],
+            )
+            rows = [(row[0], float(row[1] or 0.0)) for row in cursor.fetchall()]
+        # Documents of equal score at the page's end are all among these rows, unless the slack is full of
+        # them: then the joined query orders them all.
+        if len(rows) == needed + TIE_SLACK and rows[-1][1] == rows[needed - 1][1]:
+            return super()._ranked(match, filters, limit, offset)
+        if len(rows) > needed:
+            rows = [row for row in rows if row[1] >= rows[needed - 1][1]]
+        from .models import SearchDocument
+
+        found = SearchDocument.objects.filter(pk__in=[pk for pk, _s in rows])
+        dates = dict(found.values_list("pk", "published_at"))
+
+        def order(row):
+            published = dates[row[0]]
+            return (-row[1], published is None, -published.timestamp() if published else 0, -row[0])
+
+        return sorted((row for row in rows if row[0] in dates), key=order)[offset:needed]
 
 
 class PostgresEngine(Engine):
@@ -373,9 +529,13 @@ class PostgresEngine(Engine):
     def delete(self, ids) -> None:
         """The vector lives on the document row and goes with it."""
 
+    WEIGHTS_OF = {TEXT: "ABC", TITLES: "AB", PINYIN: "D"}
+
     def render(self, expression) -> str:
+        if isinstance(expression, Without):
+            return f"({self.render(expression.base)} & !{self.render(expression.minus)})"
         if isinstance(expression, Words):
-            weights = "ABC" if expression.field == TEXT else "D"
+            weights = self.WEIGHTS_OF[expression.field]
             options = []
             for alternative in expression.alternatives:
                 lexemes = [f"{self._lexeme(word)}:{weights}" for word in alternative]
@@ -479,13 +639,14 @@ class WagtailEngine(Engine):
         queryset = self._model().objects.filter(**filters.lookups(without=without))
         return self.backend.search(query, queryset, order_by_relevance=order_by_relevance)
 
-    def match(self, query, filters=Filters(), *, mode="all", limit=20, offset=0):
+    def match(self, query, filters=Filters(), *, mode="all", limit=20, offset=0, total=None, tier_above=None):
+        """As `Engine.match`; the backend ranks all matches itself (`tier_above` does not apply)."""
         expression = self.wagtail_query(query, mode)
         if expression is None:
             return 0, []
         limit, offset = max(0, int(limit)), max(0, int(offset))
         results = self._search(expression, filters).annotate_score("_score")
-        total = results.count()
+        total = results.count() if total is None else total
         if not total or not limit:
             return total, []
         return total, [(doc.pk, float(doc._score or 0.0)) for doc in results[offset : offset + limit]]

@@ -34,11 +34,17 @@ def match(
     mode: str = "all",
     limit: int = 20,
     offset: int = 0,
+    total: int | None = None,
 ) -> tuple[int, list[tuple[int, float]]]:
     """The documents matching an analysed query under the filters: (total, [(document id, score)]),
-    best first. `mode` "all" needs every term (or the pinyin of the run it came from), "any" one."""
+    best first. `mode` "all" needs every term (or the pinyin of the run it came from), "any" one. `total`:
+    the count of an earlier call with the same query, filters and mode, so it is not counted again. Above
+    `tier_above` matches (data/ranking.json), title and keyword matches rank first (`Engine.match`)."""
     filters = _filters(site_id, kinds, unit_id, topic, year)
-    return backends.engine().match(analysis, filters, mode=mode, limit=limit, offset=offset)
+    tier_above = ranking()["tier_above"]
+    return backends.engine().match(
+        analysis, filters, mode=mode, limit=limit, offset=offset, total=total, tier_above=tier_above
+    )
 
 
 def facet_counts(
@@ -109,7 +115,7 @@ def ranking() -> dict:
     for kind, factor in data["kind"].items():
         if kind not in DocumentKind.values or not 0 < factor <= 2:
             raise ValueError(f"ranking.json: kind factor for {kind!r} must name a kind and be in (0, 2]")
-    for key in ("candidates", "date_sort_max", "did_you_mean_below"):
+    for key in ("candidates", "date_sort_max", "did_you_mean_below", "tier_above"):
         if int(data[key]) < 1:
             raise ValueError(f"ranking.json: {key} must be a positive number")
     return data
@@ -375,7 +381,7 @@ def search(
     offset = (page - 1) * page_size
     rows: list[tuple[int, float]] = []
     if total and sort == "date":
-        _t, matched = match(analysed, mode=mode, limit=config["date_sort_max"], **filters)
+        _t, matched = match(analysed, mode=mode, limit=config["date_sort_max"], total=total, **filters)
         scores = dict(matched)
         ordered = list(
             SearchDocument.objects.filter(pk__in=scores)
@@ -384,7 +390,7 @@ def search(
         )
         rows = [(pk, scores[pk]) for pk in ordered]
     elif total and offset + page_size <= config["candidates"]:
-        _t, matched = match(analysed, mode=mode, limit=config["candidates"], **filters)
+        _t, matched = match(analysed, mode=mode, limit=config["candidates"], total=total, **filters)
         facts = {
             pk: (published_at, validity, kind)
             for pk, published_at, validity, kind in SearchDocument.objects.filter(
@@ -407,7 +413,7 @@ def search(
         )
         rows = ranked[offset : offset + page_size]
     elif total:
-        _t, rows = match(analysed, mode=mode, limit=page_size, offset=offset, **filters)
+        _t, rows = match(analysed, mode=mode, limit=page_size, offset=offset, total=total, **filters)
     documents = SearchDocument.objects.in_bulk([pk for pk, _s in rows])
     site_names = _site_names()
     units = _unit_names({doc.unit_id for doc in documents.values()})
@@ -456,8 +462,9 @@ def index_vocabulary() -> _Vocabulary:
     """The words of the index's titles and keywords, cached while the index does not change."""
     from .models import SearchDocument
 
-    state = SearchDocument.objects.aggregate(count=Count("pk"), newest=Max("indexed_at"))
-    key = f"search:vocabulary:{state['count']}:{state['newest'].timestamp() if state['newest'] else 0}"
+    # Two queries, each answered from an index (one aggregate of both would read every row).
+    newest = SearchDocument.objects.aggregate(newest=Max("indexed_at"))["newest"]
+    key = f"search:vocabulary:{SearchDocument.objects.count()}:{newest.timestamp() if newest else 0}"
     cached = cache.get(key)
     if cached is not None:
         return cached

@@ -29,8 +29,29 @@ def test_each_term_matches_its_text_synonyms_or_pinyin():
     analysed = QueryAnalysis(
         raw="社保", normalized="社保", terms=[Term("社保", synonyms=["社会保险"], pinyin=["shebao"])]
     )
+    # 社会保险 is one word (its documents hold it whole); a synonym that is not needs all its words.
     assert build_expression(analysed, "all") == Any(
-        (Words("text", (("社保",), ("社会", "保险", "社会保险"))), Words("pinyin", (("shebao",),)))
+        (Words("text", (("社保",), ("社会保险",))), Words("pinyin", (("shebao",),)))
+    )
+    phrase = QueryAnalysis(raw="x", normalized="x", terms=[Term("翠屏岭", synonyms=["蓝鲸湾 码头"])])
+    assert build_expression(phrase, "all") == Words("text", (("翠屏岭",), ("蓝鲸", "湾", "码头")))
+
+
+def test_the_expression_is_flattened_with_repeats_dropped_and_leaves_of_a_field_merged():
+    # A run's pinyin is also its one term's pinyin: it is asked for once, not twice.
+    analysed = QueryAnalysis(
+        raw="蓝鲸湾",
+        normalized="蓝鲸湾",
+        terms=[Term("蓝鲸湾", synonyms=["翠屏岭"], pinyin=["lanjingwan"])],
+        phrase_pinyin=["lanjingwan"],
+    )
+    assert build_expression(analysed, "all") == Any(
+        (Words("text", (("蓝鲸湾",), ("翠屏", "岭"))), Words("pinyin", (("lanjingwan",),)))
+    )
+    nested = Any((Any((Words("text", (("a",),)), Words("pinyin", (("b",),)))), Words("text", (("c",),))))
+    assert backends._simplified(nested) == Any((Words("text", (("a",), ("c",))), Words("pinyin", (("b",),))))
+    assert backends._simplified(All((All((Words("text", (("a",),)),)), Words("text", (("a",),))))) == Words(
+        "text", (("a",),)
     )
 
 
@@ -54,7 +75,7 @@ def test_in_all_mode_a_runs_pinyin_stands_in_for_the_terms_cut_from_it():
 def test_in_any_mode_one_term_or_phrase_is_enough():
     analysed = QueryAnalysis(raw="", normalized="", terms=[Term("甲"), Term("乙")], phrase_pinyin=["jiayi"])
     assert build_expression(analysed, "any") == Any(
-        (Words("text", (("甲",),)), Words("text", (("乙",),)), Words("pinyin", (("jiayi",),)))
+        (Words("text", (("甲",), ("乙",))), Words("pinyin", (("jiayi",),)))
     )
 
 
@@ -80,6 +101,19 @@ def test_the_sqlite_query_quotes_every_word():
 def test_the_postgres_query_quotes_every_lexeme_and_restricts_it_by_weight():
     expression = All((Words("text", (("it's",), ("a\\b",))), Words("pinyin", (("x", "y"),))))
     assert PostgresEngine().render(expression) == "(('it''s':ABC | 'a\\\\b':ABC) & (('x':D & 'y':D)))"
+
+
+def test_the_first_tier_looks_in_titles_and_keywords_and_the_second_leaves_it_out():
+    expression = Any((Words("text", (("a",),)), Words("pinyin", (("b",),))))
+    head = backends.titles_only(expression)
+    assert head == Any((Words("titles", (("a",),)), Words("pinyin", (("b",),))))
+    assert SqliteEngine().render(backends.Without(expression, head)) == (
+        '(((({title keywords body} : ("a")) OR (pinyin : ("b")))) NOT ((({title keywords} : ("a")) '
+        'OR (pinyin : ("b")))))'
+    )
+    assert PostgresEngine().render(backends.Without(expression, head)) == (
+        "((('a':ABC) | ('b':D)) & !(('a':AB) | ('b':D)))"
+    )
 
 
 def test_the_postgres_vector_weights_each_field_and_escapes_quotes():
@@ -115,6 +149,61 @@ def test_equal_scores_put_the_newer_document_first_and_paging_keeps_the_order():
     total, page_two = queries.match(query("翠屏岭"), limit=1, offset=1)
     assert total == 3 and [pk for pk, _score in page_two] == [older.pk]
     assert queries.match(query("翠屏岭"), limit=0) == (3, [])
+
+
+def test_a_run_of_equal_scores_longer_than_the_slack_is_ordered_all_the_same(monkeypatch):
+    monkeypatch.setattr(backends, "TIE_SLACK", 1)  # SQLite: the tie fills the slack, the joined query orders
+    older = document(title="翠屏岭 步道", published_at=NOW - timedelta(days=30))
+    newer = document(title="翠屏岭 步道", published_at=NOW)
+    undated = document(title="翠屏岭 步道", published_at=None)
+    pages = [queries.match(query("翠屏岭"), limit=1, offset=offset)[1][0][0] for offset in range(3)]
+    assert pages == [newer.pk, older.pk, undated.pk]
+
+
+def tiered_corpus():
+    """Documents where relevance alone puts body matches first (short ones full of the word, before
+    titled ones with a long body of other words), among others that do not match."""
+    filler = " ".join(["森林", "步道", "观景", "码头", "公园"] * 2000)
+    bodies = [document(title=f"一则通知{n}", body="蓝鲸湾 " * 50) for n in range(2)]
+    titled = [document(title=f"蓝鲸湾 公告{n}", body=filler) for n in range(2)]
+    for n in range(10):
+        document(title=f"其他{n}", body="森林 公园")
+    return {doc.pk for doc in bodies}, {doc.pk for doc in titled}
+
+
+def test_above_tier_above_title_and_keyword_matches_rank_first_and_pages_join_the_tiers():
+    bodies, titled = tiered_corpus()
+    engine, analysed = backends.engine(), query("蓝鲸湾")
+    total, plain = engine.match(analysed, limit=10)
+    assert total == 4 and plain[0][0] in bodies  # relevance alone
+    total, tiered = engine.match(analysed, limit=10, tier_above=3)
+    assert total == 4
+    assert {pk for pk, _s in tiered[:2]} == titled and {pk for pk, _s in tiered[2:]} == bodies
+    for tier in (tiered[:2], tiered[2:]):  # each tier best first
+        assert [score for _pk, score in tier] == sorted((score for _pk, score in tier), reverse=True)
+    # Pages of any size, across the boundary, give the same order: nothing twice, nothing lost.
+    for size in (1, 3):
+        pages = []
+        for offset in range(0, 4, size):
+            count, rows = engine.match(analysed, limit=size, offset=offset, tier_above=3)
+            assert count == 4
+            pages.extend(rows)
+        assert pages == tiered, size
+    assert engine.match(analysed, limit=10, tier_above=4) == (4, plain)  # at the threshold: relevance alone
+
+
+def test_tiers_hold_under_filters_and_the_threshold_comes_from_the_ranking_data(monkeypatch):
+    bodies, titled = tiered_corpus()
+    analysed = query("蓝鲸湾")
+    total, rows = queries.match(analysed, kinds=("article",), limit=10)
+    assert total == 4 and rows[0][0] in bodies  # 4 is under the data's tier_above
+    real = queries.ranking()
+    monkeypatch.setattr(queries, "ranking", lambda: {**real, "tier_above": 2})
+    for filters in ({}, {"kinds": ("article",)}):
+        total, rows = queries.match(analysed, limit=10, **filters)
+        assert total == 4 and {pk for pk, _s in rows[:2]} == titled, filters
+    total, rows = queries.match(analysed, limit=2, offset=1, total=4)  # a given total is not recounted
+    assert total == 4 and rows[0][0] in titled and rows[1][0] in bodies
 
 
 def test_scores_are_positive_and_better_matches_score_higher():
@@ -223,15 +312,32 @@ def test_a_removed_document_is_no_longer_found():
     assert entry.pk not in ids(query("蓝鲸湾"))
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table exists on SQLite only")
-def test_sqlite_ignores_and_tidies_entries_of_documents_deleted_behind_its_back():
-    entry = document(title="蓝鲸湾")
-    SearchDocument.objects.filter(pk=entry.pk).delete()  # as a site's deletion cascades
-    assert ids(query("蓝鲸湾")) == []
-    assert SqliteEngine().tidy() >= 1
+def fts_entries(pk: int) -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM huimin_search_fts WHERE rowid = %s", [entry.pk])
-        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT COUNT(*) FROM huimin_search_fts WHERE rowid = %s", [pk])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table exists on SQLite only")
+def test_sqlite_has_the_trigger_and_the_narrow_index_after_every_migration():
+    # A migration that rebuilds the document table on SQLite drops its trigger: this says so.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT type, name FROM sqlite_master WHERE tbl_name = %s", [backends.DOCUMENT_TABLE])
+        present = set(cursor.fetchall())
+    assert ("trigger", "huimin_search_fts_forget") in present
+    assert ("index", backends.NARROW_INDEX) in present
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table exists on SQLite only")
+def test_sqlite_forgets_the_entry_of_a_document_deleted_behind_its_back_and_tidies_strays():
+    entry = document(title="蓝鲸湾")
+    SearchDocument.objects.filter(pk=entry.pk).delete()  # as a site's deletion cascades: the trigger acts
+    assert fts_entries(entry.pk) == 0
+    assert queries.match(query("蓝鲸湾")) == (0, [])
+    with connection.cursor() as cursor:  # an entry written with no document (by hand)
+        cursor.execute(backends.INSERT_FTS, [entry.pk + 1000, "蓝鲸湾", "", "", ""])
+    assert SqliteEngine().tidy() == 1
+    assert fts_entries(entry.pk + 1000) == 0 and queries.match(query("蓝鲸湾")) == (0, [])
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsvector column exists on PostgreSQL only")
