@@ -1,9 +1,10 @@
 """Search in the public API: `GET /api/v1/search?q=&type=&site=&page=` (and `unit`, `topic`, `year`) — one
 page of results of the same search as the results page (`queries.search`), with facets whose values are
 what the parameter of the same name takes (a site by its hostname). Without `site` the whole group is
-searched; with a site's hostname, that site. Requests are rate limited per client address and hour like
-the open data API (`HUIMIN_OPENDATA_API_PER_IP_HOUR`, its own bucket); beyond the limit 429. Every search
-is logged (personal data scrubbed) like a search on the page."""
+searched; with a site's hostname, that site and the whole group's documents (knowledge entries for every
+site). Requests are rate limited per client address and hour like the open data API
+(`HUIMIN_OPENDATA_API_PER_IP_HOUR`, its own bucket); beyond the limit 429. Every search is logged
+(personal data scrubbed) like a search on the page."""
 
 from __future__ import annotations
 

@@ -60,13 +60,16 @@ INSERT_FTS = (
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrictions on the matched documents; an empty value restricts nothing."""
+    """Restrictions on the matched documents; an empty value restricts nothing. `with_group`: the site's
+    documents and those of the whole group (no site: knowledge entries for every site), as a site's own
+    search shows them."""
 
     site_id: int | None = None
     kinds: tuple[str, ...] = ()
     unit_id: int | None = None
     topic: str = ""
     year: int | None = None
+    with_group: bool = False
 
     @property
     def empty(self) -> bool:
@@ -84,7 +87,11 @@ class Filters:
         prefix = f"{alias}." if alias else ""
         clauses, params = [], []
         if self.site_id is not None and without != "site":
-            clauses.append(f"{prefix}site_id = %s")
+            clauses.append(
+                f"({prefix}site_id = %s OR {prefix}site_id IS NULL)"
+                if self.with_group
+                else f"{prefix}site_id = %s"
+            )
             params.append(self.site_id)
         if self.kinds and without != "kind":
             clauses.append(f"{prefix}kind IN ({', '.join(['%s'] * len(self.kinds))})")
@@ -100,11 +107,14 @@ class Filters:
             params.append(self.year)
         return clauses, params
 
-    def lookups(self, *, without: str = "") -> dict:
-        """The same restrictions as ORM lookups (for Wagtail's search backend, which filters a queryset)."""
+    def lookups(self, *, without: str = ""):
+        """The same restrictions as a Q object (for Wagtail's search backend, which filters a queryset)."""
+        from django.db.models import Q
+
         found: dict = {}
+        site = Q()
         if self.site_id is not None and without != "site":
-            found["site"] = self.site_id
+            site = Q(site=self.site_id) | Q(site__isnull=True) if self.with_group else Q(site=self.site_id)
         if self.kinds and without != "kind":
             found["kind__in"] = list(self.kinds)
         if self.unit_id is not None and without != "unit":
@@ -113,7 +123,7 @@ class Filters:
             found["topic"] = self.topic
         if self.year is not None and without != "year":
             found["year"] = self.year
-        return found
+        return site & Q(**found)
 
 
 # --- the query expression -----------------------------------------------------------------------------
@@ -380,7 +390,11 @@ class Engine:
             groups = cursor.fetchall()
         wanted = {
             "kind": set(filters.kinds) or None,
-            "site": None if filters.site_id is None else {filters.site_id},
+            "site": None
+            if filters.site_id is None
+            else {filters.site_id, None}
+            if filters.with_group
+            else {filters.site_id},
             "unit": None if filters.unit_id is None else {filters.unit_id},
             "topic": {filters.topic} if filters.topic else None,
             "year": None if filters.year is None else {filters.year},
@@ -636,7 +650,7 @@ class WagtailEngine(Engine):
         return And(clauses) if mode == "all" else Or(clauses)
 
     def _search(self, query, filters: Filters, *, without: str = "", order_by_relevance: bool = True):
-        queryset = self._model().objects.filter(**filters.lookups(without=without))
+        queryset = self._model().objects.filter(filters.lookups(without=without))
         return self.backend.search(query, queryset, order_by_relevance=order_by_relevance)
 
     def match(self, query, filters=Filters(), *, mode="all", limit=20, offset=0, total=None, tier_above=None):

@@ -13,13 +13,14 @@ from . import backends
 from .analysis import QueryAnalysis
 
 
-def _filters(site_id, kinds, unit_id, topic, year) -> backends.Filters:
+def _filters(site_id, kinds, unit_id, topic, year, with_group=False) -> backends.Filters:
     return backends.Filters(
         site_id=site_id,
         kinds=tuple(kinds or ()),
         unit_id=unit_id,
         topic=topic or "",
         year=year,
+        with_group=with_group,
     )
 
 
@@ -35,12 +36,14 @@ def match(
     limit: int = 20,
     offset: int = 0,
     total: int | None = None,
+    with_group: bool = False,
 ) -> tuple[int, list[tuple[int, float]]]:
     """The documents matching an analysed query under the filters: (total, [(document id, score)]),
     best first. `mode` "all" needs every term (or the pinyin of the run it came from), "any" one. `total`:
     the count of an earlier call with the same query, filters and mode, so it is not counted again. Above
-    `tier_above` matches (data/ranking.json), title and keyword matches rank first (`Engine.match`)."""
-    filters = _filters(site_id, kinds, unit_id, topic, year)
+    `tier_above` matches (data/ranking.json), title and keyword matches rank first (`Engine.match`).
+    `with_group`: with `site_id`, the whole group's documents (no site) too."""
+    filters = _filters(site_id, kinds, unit_id, topic, year, with_group)
     tier_above = ranking()["tier_above"]
     return backends.engine().match(
         analysis, filters, mode=mode, limit=limit, offset=offset, total=total, tier_above=tier_above
@@ -56,10 +59,11 @@ def facet_counts(
     topic: str = "",
     year: int | None = None,
     mode: str = "all",
+    with_group: bool = False,
 ) -> dict[str, dict]:
     """Per facet (kind, site, unit, topic, year): value → number of matching documents under every
     other filter (a facet's own choice does not narrow its own counts)."""
-    filters = _filters(site_id, kinds, unit_id, topic, year)
+    filters = _filters(site_id, kinds, unit_id, topic, year, with_group)
     return backends.engine().facet_counts(analysis, filters, mode=mode)
 
 
@@ -369,6 +373,7 @@ def search(
         "unit_id": unit,
         "topic": topic or "",
         "year": year,
+        "with_group": scope == "site",  # a site shows the whole group's documents (knowledge entries) too
     }
     mode = "all"
     total, _rows = match(analysed, mode="all", limit=0, **filters)
@@ -444,7 +449,7 @@ def search(
         out.best_bets = best_bets(analysed.normalized, site)
     # Offered when few came, or when the corrected query finds at least as many (适老花 → 适老化).
     enough = 1 if total < config["did_you_mean_below"] or out.partial else total
-    out.did_you_mean = did_you_mean(analysed, site_id=site_id, at_least=enough)
+    out.did_you_mean = did_you_mean(analysed, site_id=site_id, with_group=scope == "site", at_least=enough)
     return out
 
 
@@ -517,7 +522,13 @@ def _correct_run(run: str, vocab: _Vocabulary) -> str:
     return "".join(out)
 
 
-def did_you_mean(analysed: analysis.QueryAnalysis, *, site_id: int | None = None, at_least: int = 1) -> str:
+def did_you_mean(
+    analysed: analysis.QueryAnalysis,
+    *,
+    site_id: int | None = None,
+    with_group: bool = False,
+    at_least: int = 1,
+) -> str:
     """The query as the index would spell it (homophones and one-character slips in Chinese, typed pinyin
     of a known word), when that differs and finds at least `at_least` documents; else empty."""
     vocab = index_vocabulary()
@@ -529,7 +540,9 @@ def did_you_mean(analysed: analysis.QueryAnalysis, *, site_id: int | None = None
     )
     if not suggestion or suggestion == normalized:
         return ""
-    total, _rows = match(vocabulary.analyze(suggestion), site_id=site_id, mode="all", limit=0)
+    total, _rows = match(
+        vocabulary.analyze(suggestion), site_id=site_id, with_group=with_group, mode="all", limit=0
+    )
     return suggestion if total and total >= at_least else ""
 
 

@@ -276,6 +276,25 @@ def test_filters_narrow_by_site_kind_unit_topic_and_year(demo):
     assert counts["unit"] == {unit.pk: 1}
 
 
+def test_a_site_with_the_group_has_its_own_and_the_whole_groups_documents(demo):
+    from wagtail.models import Site
+
+    site = Site.objects.get(hostname="jyj.localhost")
+    other_site = Site.objects.exclude(pk=site.pk).first()
+    own = document(title="蓝鲸湾 问答", kind="qa", site=site)
+    group = document(title="蓝鲸湾 问答", kind="qa")  # a knowledge entry for every site
+    document(title="蓝鲸湾 问答", kind="qa", site=other_site)
+    analysed = query("蓝鲸湾")
+    assert set(ids(analysed, site_id=site.pk, with_group=True)) == {own.pk, group.pk}
+    assert ids(analysed, site_id=site.pk) == [own.pk]
+    counts = queries.facet_counts(analysed, site_id=site.pk, with_group=True)
+    assert counts["kind"] == {"qa": 2} and counts["site"] == {site.pk: 1, other_site.pk: 1}
+    results = queries.search("蓝鲸湾", site=site, scope="site", now=NOW)
+    assert {item.document.pk for item in results.results} == {own.pk, group.pk} and results.total == 2
+    picked = queries.search("蓝鲸湾", site=None, scope="group", site_filter=site.pk, now=NOW)
+    assert [item.document.pk for item in picked.results] == [own.pk]
+
+
 def test_facets_leave_out_documents_without_a_value():
     document(title="翠屏岭观景台")
     counts = queries.facet_counts(query("翠屏岭观景台"))

@@ -107,6 +107,9 @@ def test_all_and_any_modes_filters_and_facets(wagtail_engine, demo):
     assert counts["kind"] == {"guide": 1, "article": 1}  # a facet's own choice does not narrow it
     assert counts["site"] == {site.pk: 1} and counts["topic"] == {"研学": 1} and counts["year"] == {2026: 1}
     assert counts["unit"] == {}
+    # A site with the whole group's documents (no site), as a site's own search asks.
+    assert set(ids(query("翠屏岭"), site_id=site.pk, with_group=True)) == {both.pk, other.pk}
+    assert ids(query("翠屏岭"), site_id=site.pk) == [both.pk]
 
 
 @pytest.mark.parametrize(
