@@ -3,7 +3,7 @@ the transaction commits (`tasks.py`). They decide nothing themselves; the task a
 
 - a page published or unpublished (Wagtail's `page_published` / `page_unpublished`), or deleted;
 - a page moved, its slug changed, or view restrictions added or removed: the page and everything below it;
-- a site's address changed: its whole tree;
+- a site's address changed: its whole tree, its letters and knowledge entries;
 - a letter deleted (publication and its withdrawal are queued by `huimin.letters.services`).
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -45,14 +46,30 @@ def letter_deleted(sender, instance, **kwargs):
 
 
 def site_saved(sender, instance, created=False, **kwargs):
-    """A site whose address changed: its documents' URLs are rewritten (only when they differ)."""
+    """A site whose address changed: its documents' URLs are rewritten (only when they differ): its pages'
+    through its tree, and each of its other documents (letters, knowledge entries) by key. The default
+    site's address is also in the URL of the whole group's knowledge entries (the portal's Q&A page)."""
+    from django.db.models import Q
+
     from .models import SearchDocument
 
     if created or not instance.root_page_id:
         return
-    url = SearchDocument.objects.filter(site=instance).values_list("url", flat=True).first()
-    if url is not None and not url.startswith(instance.root_url + "/"):
+    prefix = instance.root_url + "/"
+    stale = SearchDocument.objects.filter(site=instance).exclude(url__startswith=prefix)
+    if stale.exists():
         tasks.queue_tree(instance.root_page_id)
+    portal = sources.Context(now=timezone.now()).default_site  # whose address the group's entries carry
+    others = Q(site=instance)
+    if portal is not None and portal.pk == instance.pk:
+        others |= Q(site__isnull=True)
+    for key in (
+        SearchDocument.objects.filter(others)
+        .exclude(key__startswith=f"{sources.PAGE_PREFIX}:")
+        .exclude(url__startswith=prefix)
+        .values_list("key", flat=True)
+    ):
+        tasks.queue(key)
 
 
 def connect() -> None:

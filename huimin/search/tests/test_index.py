@@ -515,3 +515,33 @@ def test_a_bulk_builder_can_suspend_page_by_page_indexing_and_rebuild_after(
     assert queued == [] and doc_of(article) is None
     services.reindex(site=Site.objects.get(hostname="sucheng.localhost"), now=NOW)
     assert doc_of(article).title == "运河文化节通知"
+
+
+def test_a_new_site_address_rewrites_its_letters_and_the_groups_knowledge_entries(
+    demo, django_capture_on_commit_callbacks
+):
+    from huimin.search.enums import KnowledgeStatus
+    from huimin.sites.models import OrgUnit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = published_letter(
+            "jyj.localhost", title="校车接送时间咨询", content="想问校车几点接送。", reply="校车每天7点接送。"
+        )
+        entry = services.save_entry(
+            None,
+            actor=None,
+            now=timezone.now(),
+            question="取水许可证过期了怎么办？",
+            answer="请在有效期届满 45 日前向原审批机关提出延续申请。",
+            unit=OrgUnit.objects.get(name="宿迁市水利局"),
+            status=KnowledgeStatus.PUBLISHED,
+        )
+    letter_key, entry_key = f"{sources.LETTER_PREFIX}:{letter.pk}", f"{sources.QA_PREFIX}:{entry.pk}"
+    assert SearchDocument.objects.get(key=entry_key).site_id is None
+    for hostname, key in (("jyj.localhost", letter_key), ("127.0.0.1", entry_key)):
+        site = Site.objects.get(hostname=hostname)
+        with django_capture_on_commit_callbacks(execute=True):
+            site.hostname = f"new-{hostname}"
+            site.save()
+        url = SearchDocument.objects.get(key=key).url
+        assert url.startswith(f"http://new-{hostname}:8000/"), (hostname, url)
