@@ -225,7 +225,9 @@ class KnowledgeEntry(models.Model):
     origin = models.CharField(
         "来源类型", max_length=20, choices=KnowledgeOrigin.choices, default=KnowledgeOrigin.MANUAL
     )
-    source_key = models.CharField("来源编号", max_length=64, blank=True, help_text="如 letter:12、page:34")
+    source_key = models.CharField(
+        "来源编号", max_length=64, blank=True, help_text="如 letter:12、page:34#materials（办事指南的某一项）"
+    )
     source_links = models.JSONField("来源链接", default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -241,9 +243,9 @@ class KnowledgeEntry(models.Model):
         ordering = ["-updated_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["origin", "source_key", "question"],
+                fields=["origin", "source_key"],
                 condition=~models.Q(source_key=""),
-                name="knowledge_entry_unique_harvest",
+                name="knowledge_entry_unique_source",
             )
         ]
 

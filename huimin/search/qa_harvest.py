@@ -6,7 +6,8 @@ replies and from service guides. Editors review and publish them; nothing harves
 - A live, public service guide: “办理{事项}需要哪些材料？” → its materials; “办理{事项}的时限是多久？” →
   its promised (and legal) time limit; “在哪里办理{事项}？” → its place and online address.
 
-Re-running makes nothing twice: an entry is keyed by origin, source ("letter:12", "page:34") and question.
+Re-running makes nothing twice: an entry is keyed by origin and source — the letter ("letter:12") or the
+guide's field ("page:34#materials", `GUIDE_SLOTS`) — so an entry an editor rewrote is still recognised.
 """
 
 from __future__ import annotations
@@ -59,20 +60,25 @@ def _letters(site) -> Iterator[Harvested | None]:
         )
 
 
-def guide_questions(page) -> list[tuple[str, str]]:
-    """(question, answer) pairs a guide's fields answer; a field left empty gives no question."""
+# The fields of a guide a harvested question is made from: part of the entry's source key.
+GUIDE_SLOTS = ("materials", "time", "place")
+
+
+def guide_questions(page) -> list[tuple[str, str, str]]:
+    """(slot, question, answer) for each field of a guide that answers one (`GUIDE_SLOTS`); a field left
+    empty gives no question."""
     name = page.title
     pairs = []
     materials = [m.name + (f"（{m.note}）" if m.note else "") for m in page.materials.all()]
     if materials:
-        pairs.append((f"办理{name}需要哪些材料？", "办理材料：" + "；".join(materials) + "。"))
+        pairs.append(("materials", f"办理{name}需要哪些材料？", "办理材料：" + "；".join(materials) + "。"))
     days = []
     if page.promised_days is not None:
         days.append(f"承诺办结时限 {page.promised_days} 个工作日")
     if page.legal_days is not None:
         days.append(f"法定办结时限 {page.legal_days} 个工作日")
     if days:
-        pairs.append((f"办理{name}的时限是多久？", "，".join(days) + "。"))
+        pairs.append(("time", f"办理{name}的时限是多久？", "，".join(days) + "。"))
     place = "".join(part for part in (page.address, page.floor, page.window) if part)
     where = []
     if place:
@@ -80,7 +86,7 @@ def guide_questions(page) -> list[tuple[str, str]]:
     if page.online_url:
         where.append(f"在线办理：{page.online_url}")
     if where:
-        pairs.append((f"在哪里办理{name}？", "；".join(where) + "。"))
+        pairs.append(("place", f"在哪里办理{name}？", "；".join(where) + "。"))
     return pairs
 
 
@@ -96,10 +102,10 @@ def _guides(site) -> Iterator[Harvested | None]:
         if page.unit is None or page_site is None or not url:
             yield None
             continue
-        for question, answer in guide_questions(page):
+        for slot, question, answer in guide_questions(page):
             yield Harvested(
                 KnowledgeOrigin.GUIDE,
-                sources.page_key(page.pk),
+                f"{sources.page_key(page.pk)}#{slot}",
                 question,
                 answer,
                 page.unit,

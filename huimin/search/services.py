@@ -570,12 +570,12 @@ def retire_entry(entry: KnowledgeEntry, *, actor, now: datetime) -> KnowledgeEnt
 def harvest_entry(
     *, origin: str, source_key: str, question: str, answer: str, unit, site, links, now: datetime
 ) -> tuple[KnowledgeEntry, bool]:
-    """A draft entry harvested for review, once per (origin, source, question): (entry, created). An entry
-    already harvested is left as editors made it."""
+    """A draft entry harvested for review, once per (origin, source): (entry, created). An entry already
+    harvested is left as editors made it, its question rewritten or not."""
     if origin not in KnowledgeOrigin.values or origin == KnowledgeOrigin.MANUAL or not source_key:
         raise ValueError("a harvested entry needs a harvest origin and a source key")
     question = " ".join(question.split())[:200]
-    existing = KnowledgeEntry.objects.filter(origin=origin, source_key=source_key, question=question).first()
+    existing = KnowledgeEntry.objects.filter(origin=origin, source_key=source_key).first()
     if existing is not None:
         return existing, False
     entry = KnowledgeEntry(

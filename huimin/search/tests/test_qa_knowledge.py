@@ -157,6 +157,49 @@ def test_harvest_makes_drafts_from_letters_and_guides_once(demo):
     assert drafts.count() == first.created
 
 
+def test_an_entry_an_editor_rewrote_is_not_harvested_again(demo, people):
+    qa_harvest.harvest(now=DEMO_NOW)
+    rewritten = []
+    for origin in (KnowledgeOrigin.LETTER, KnowledgeOrigin.GUIDE):
+        entry = KnowledgeEntry.objects.filter(origin=origin).order_by("pk").first()
+        services.save_entry(entry, actor=people["root"], now=DEMO_NOW, question=f"改写后的问题{entry.pk}？")
+        rewritten.append(entry.pk)
+    assert KnowledgeEntry.objects.get(pk=rewritten[1]).source_key.rsplit("#", 1)[1] in qa_harvest.GUIDE_SLOTS
+    again = qa_harvest.harvest(now=DEMO_NOW)
+    assert again.created == 0
+    for pk in rewritten:
+        assert KnowledgeEntry.objects.get(pk=pk).question == f"改写后的问题{pk}？"
+
+
+def test_the_migration_gives_guide_entries_their_field_and_keeps_every_entry(demo):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("huimin.search.migrations.0008_harvest_by_source")
+    unit = OrgUnit.objects.get(name="宿迁市水利局")
+
+    def old(question, key, origin=KnowledgeOrigin.GUIDE):
+        return KnowledgeEntry.objects.create(
+            question=question, answer="答", unit=unit, origin=origin, source_key=key, status="draft"
+        )
+
+    # Before it, a page's entries shared one key; under the new constraint each here is on a page of its own.
+    materials = old("办理取水许可需要哪些材料？", "page:9001")
+    time = old("办理取水许可的时限是多久？", "page:9002")
+    place = old("在哪里办理取水许可？", "page:9003")
+    rewritten = old("取水许可要带什么？", "page:9004")
+    old("办理河道采砂许可需要哪些材料？", "page:9005#materials")  # harvested after a rewrite
+    again = old("办理河道采砂许可需要哪些材料？", "page:9005")
+    letter = old("问", "letter:9001", KnowledgeOrigin.LETTER)
+    migration.rekey(apps, None)
+    keys = dict(KnowledgeEntry.objects.filter(unit=unit, answer="答").values_list("pk", "source_key"))
+    assert keys[materials.pk] == "page:9001#materials" and keys[time.pk] == "page:9002#time"
+    assert keys[place.pk] == "page:9003#place" and keys[rewritten.pk] == f"page:9004#edited-{rewritten.pk}"
+    assert keys[again.pk] == f"page:9005#edited-{again.pk}" and keys[letter.pk] == "letter:9001"
+    assert len(keys) == 7
+
+
 def test_harvested_letters_carry_no_contact_details(demo):
     from huimin.letters.models import Letter
 
