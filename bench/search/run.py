@@ -233,18 +233,20 @@ def worker(args) -> int:
         from django.db import DatabaseError
 
         def go(text):
-            stop = threading.Timer(args.peer_limit, connection.connection.interrupt)
+            stop = None  # SQLite: interrupt the connection; PostgreSQL: the server's statement_timeout
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET statement_timeout = %s", [int(args.peer_limit * 1000)])
             else:
+                stop = threading.Timer(args.peer_limit, connection.connection.interrupt)
                 stop.start()
             try:
                 return run(text), False
             except DatabaseError:
                 return [], True
             finally:
-                stop.cancel()
+                if stop is not None:
+                    stop.cancel()
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
                         cursor.execute("SET statement_timeout = 0")
