@@ -78,7 +78,7 @@ class Filters:
             and not self.kinds
             and self.unit_id is None
             and not self.topic
-            and (self.year is None)
+            and self.year is None
         )
 
     def sql(self, alias: str = "", *, without: str = "") -> tuple[list[str], list]:
@@ -172,10 +172,12 @@ def _words(field: str, texts, *, segment: bool = False) -> Words | None:
     documents hold it; one that is not (a phrase) needs every word it is cut into."""
     alternatives: dict[tuple[str, ...], None] = {}
     for text in texts:
-        words = analysis.words(text) if segment else analysis.normalize(text).split()
-        whole = analysis.normalize(text)
-        if segment and whole in words:
-            words = [whole]
+        if segment:
+            words = analysis.words(text)
+            whole = analysis.normalize(text)
+            words = [whole] if whole in words else words
+        else:
+            words = analysis.normalize(text).split()
         alternative = _alternative(words)
         if alternative:
             alternatives[alternative] = None
@@ -236,8 +238,6 @@ def titles_only(expression):
     large result set, `Engine.match`)."""
     if isinstance(expression, Words):
         return Words(TITLES, expression.alternatives) if expression.field == TEXT else expression
-    if isinstance(expression, Without):
-        return Without(titles_only(expression.base), titles_only(expression.minus))
     return type(expression)(tuple(titles_only(part) for part in expression.parts))
 
 
@@ -318,11 +318,6 @@ class Engine:
                 [*params, limit, offset],
             )
             return [(row[0], float(row[1] or 0.0)) for row in cursor.fetchall()]
-
-    def count(self, query: analysis.QueryAnalysis, filters: Filters = Filters(), *, mode: str = "all") -> int:
-        """How many documents match."""
-        expression = build_expression(query, mode)
-        return self._count(self.render(expression), filters) if expression is not None else 0
 
     def match(
         self,
