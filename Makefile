@@ -5,8 +5,13 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
+# Parallel test workers (pytest-xdist): `auto` is one per core; `PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= auto
+# The clock of `make test-moved`: libfaketime's offset from the machine's clock (+400d, -90d, +36h ...).
+CLOCK_OFFSET ?= +400d
+LIBFAKETIME ?= $(firstword $(wildcard /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1))
 
-.PHONY: install run serve test lint format worker clean screenshots
+.PHONY: install run serve test test-moved lint format worker clean screenshots
 
 install: $(STAMP)
 
@@ -35,7 +40,14 @@ worker: install
 	$(BIN)/huimin db_worker --queue-name '*'
 
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The whole suite with the clock of every process (tests, the browser tests' server, Chromium) moved by
+# CLOCK_OFFSET: a test that reads today's date instead of pinning its clock fails here.
+test-moved: install
+	@test -n "$(LIBFAKETIME)" || { echo "libfaketime not found: apt-get install faketime"; exit 2; }
+	@echo "Running the suite with the clock moved $(CLOCK_OFFSET): $$(FAKETIME='$(CLOCK_OFFSET)' LD_PRELOAD=$(LIBFAKETIME) date -R)"
+	FAKETIME="$(CLOCK_OFFSET)" LD_PRELOAD="$(LIBFAKETIME)" $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Refresh the pictures in docs/accessibility.md from a real browser.
 screenshots: install

@@ -2,7 +2,8 @@
 
 - `demo`: the demo site group, built once per session in the test database by the real builder.
 - `live_demo`: a real `huimin runserver` process serving the demo from its own database (same engine as the
-  suite), for browser tests.
+  suite), for browser tests. Its clock is pinned: it starts at `DEMO_NOW` and ticks from there, so what a
+  browser test sees (this month's figures, deadlines, ages of content) is the same on any day it runs.
 - `browser_page`: a Playwright page in Debian's Chromium. Browser tests skip with a reason when Chromium is
   absent on a developer's machine, and fail instead in CI (CI=true or HUIMIN_REQUIRE_BROWSER=1).
 """
@@ -23,6 +24,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 DEMO_NOW = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+# Runs the `huimin` command with its clock starting at argv[1] and ticking on (time-machine moves the
+# process's own clock, whatever the machine's says).
+PINNED_HUIMIN = (
+    "import sys, datetime, time_machine\n"
+    "time_machine.travel(datetime.datetime.fromisoformat(sys.argv[1]), tick=True).start()\n"
+    "from huimin.cli import main\n"
+    "sys.exit(main(sys.argv[2:]))\n"
+)
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -42,6 +51,16 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         result = build_demo(port=8000, now=DEMO_NOW)
     return result
+
+
+@pytest.fixture
+def demo_clock():
+    """The clock at the demo's `now`, ticking on: for tests of views and commands that read the clock
+    themselves, so what they compute from the demo's dates is the same on any day the suite runs."""
+    import time_machine
+
+    with time_machine.travel(DEMO_NOW, tick=True) as traveller:
+        yield traveller
 
 
 def _require_browser() -> bool:
@@ -66,9 +85,14 @@ def _server_database_url(tmp_dir: Path) -> str:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{tmp_dir / 'browser.sqlite3'}"
+    import dj_database_url
     import psycopg
 
-    name = f"{db.get('TEST', {}).get('NAME') or 'test_' + db['NAME']}_browser"
+    # One per pytest-xdist worker, named from DATABASE_URL itself (the settings' NAME becomes the test
+    # database's once that is set up).
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    original = dj_database_url.parse(os.environ["DATABASE_URL"])["NAME"]
+    name = f"test_{original}{'_' + worker if worker else ''}_browser"
     params = {
         "host": db.get("HOST") or "127.0.0.1",
         "port": db.get("PORT") or 5432,
@@ -100,7 +124,7 @@ def live_demo(tmp_path_factory):
         "HUIMIN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         "LOG_LEVEL": "WARNING",
     }
-    huimin = [sys.executable, "-m", "huimin"]
+    huimin = [sys.executable, "-c", PINNED_HUIMIN, DEMO_NOW.isoformat()]
     for command in (["migrate", "--noinput", "-v0"], ["loaddemo", "--port", str(port), "--json"]):
         subprocess.run([*huimin, *command], env=env, check=True, capture_output=True, timeout=300)
     log = (tmp_dir / "server.log").open("w")
@@ -121,7 +145,7 @@ def live_demo(tmp_path_factory):
                 server.kill()
                 pytest.fail("demo server did not start: " + (tmp_dir / "server.log").read_text()[-2000:])
             time.sleep(0.2)
-    yield {"base_url": base_url, "port": port}
+    yield {"base_url": base_url, "port": port, "now": DEMO_NOW}
     server.terminate()
     server.wait(timeout=10)
     log.close()

@@ -11,7 +11,7 @@ from wagtail.models import Site
 from huimin.conftest import DEMO_NOW
 from huimin.search.models import SearchDocument
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_clock")]
 
 
 def run(*args) -> str:

@@ -20,6 +20,13 @@ def on_a_site_of_the_group(demo, client):
     client.defaults["HTTP_HOST"] = "127.0.0.1:8000"
 
 
+@pytest.fixture(autouse=True)
+def clock():
+    """Late November 2026, before next year's notice is out; logins happen under the same clock."""
+    with time_machine.travel(TODAY, tick=True):
+        yield
+
+
 @pytest.fixture
 def platform_admin(django_user_model, client):
     user = django_user_model.objects.create_superuser("calendar-keeper", password="not-used-here")
@@ -27,7 +34,6 @@ def platform_admin(django_user_model, client):
     return user
 
 
-@time_machine.travel(TODAY)
 def test_the_dashboard_warns_until_next_years_notice_is_entered(client, platform_admin):
     html = client.get("/admin/").content.decode()
     assert "工作日历缺少 2027 年的放假安排" in html
