@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from huimin.core.api import api
+from huimin.api import api
 from huimin.opendata.dcat import catalog_view
 from huimin.search.qa_views import qa_page
 

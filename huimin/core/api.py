@@ -1,6 +1,7 @@
-"""The platform's public JSON API (惠民开放接口), mounted at /api/v1/ on every host of the group.
+"""The glue of the platform's public JSON API (惠民开放接口): what every app's router shares.
 
-One NinjaAPI instance; each app contributes a Router. Errors are JSON `{"detail": "<中文说明>"}`: a query
+`build_api()` makes the one NinjaAPI instance; `huimin/api.py` (beside the URL tree) adds each app's Router
+to it, so this module imports no app. Errors are JSON `{"detail": "<中文说明>"}`: a query
 parameter that fails its declared type or bounds answers 400 naming the parameter (never echoing the
 value), a path parameter that cannot be an identifier answers 404.
 
@@ -79,26 +80,6 @@ class LocalSwagger(DocsBase):
         return HttpResponse(html)
 
 
-api = NinjaAPI(
-    title="惠民开放接口",
-    version="1",
-    description="惠民政府网站集约化平台的公开数据接口。只读，无需登录；只返回已发布且公开的内容。",
-    renderer=ChineseJSONRenderer(),
-    docs=LocalSwagger(),
-    docs_url="/docs",
-    openapi_url="/openapi.json",
-)
-
-
-@api.get("/docs/assets/{name}", include_in_schema=False, url_name="docs_asset")
-def docs_asset(request: HttpRequest, name: str):
-    if name not in DOCS_ASSETS:
-        raise Http404
-    response = FileResponse((DOCS_ASSET_DIR / name).open("rb"), content_type=DOCS_ASSETS[name])
-    response["Cache-Control"] = f"public, max-age={DOCS_ASSET_MAX_AGE}"
-    return response
-
-
 def _parameter_problem(error: dict) -> str:
     name = str(error["loc"][-1]) if error.get("loc") else "?"
     context = error.get("ctx") or {}
@@ -114,34 +95,36 @@ def _parameter_problem(error: dict) -> str:
     return f"参数 {name} 的值无效。"
 
 
-@api.exception_handler(ValidationError)
-def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = exc.errors or [{}]
-    if any((error.get("loc") or ("",))[0] == "path" for error in errors):
+def build_api() -> NinjaAPI:
+    """The API with its docs, its local Swagger assets and Chinese errors; no routers yet."""
+    api = NinjaAPI(
+        title="惠民开放接口",
+        version="1",
+        description="惠民政府网站集约化平台的公开数据接口。只读，无需登录；只返回已发布且公开的内容。",
+        renderer=ChineseJSONRenderer(),
+        docs=LocalSwagger(),
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+
+    @api.get("/docs/assets/{name}", include_in_schema=False, url_name="docs_asset")
+    def docs_asset(request: HttpRequest, name: str):
+        if name not in DOCS_ASSETS:
+            raise Http404
+        response = FileResponse((DOCS_ASSET_DIR / name).open("rb"), content_type=DOCS_ASSETS[name])
+        response["Cache-Control"] = f"public, max-age={DOCS_ASSET_MAX_AGE}"
+        return response
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = exc.errors or [{}]
+        if any((error.get("loc") or ("",))[0] == "path" for error in errors):
+            return api.create_response(request, {"detail": NOT_FOUND}, status=404)
+        return api.create_response(request, {"detail": _parameter_problem(errors[0])}, status=400)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        # Never str(exc): a 404 raised deeper down may carry request input. Specific messages use HttpError.
         return api.create_response(request, {"detail": NOT_FOUND}, status=404)
-    return api.create_response(request, {"detail": _parameter_problem(errors[0])}, status=400)
 
-
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    # Never str(exc): a 404 raised deeper down may carry request input. Specific messages use HttpError.
-    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
-
-
-def _mount_routers() -> None:
-    from huimin.letters.api import router as letters
-    from huimin.opendata.api import router as datasets
-    from huimin.policies.api import router as policies
-    from huimin.search.api import router as search
-    from huimin.search.qa_api import router as qa
-    from huimin.workdays.api import router as calendar
-
-    api.add_router("/policies", policies)
-    api.add_router("/calendar", calendar)
-    api.add_router("/letters", letters)
-    api.add_router("/datasets", datasets)
-    api.add_router("/search", search)
-    api.add_router("/qa", qa)
-
-
-_mount_routers()
+    return api

@@ -5,6 +5,3 @@ class CoreConfig(AppConfig):
     name = "huimin.core"
     label = "huimin_core"
     verbose_name = "平台基础"
-
-    def ready(self):
-        from . import checks  # noqa: F401

@@ -22,13 +22,13 @@ from wagtail.models import Page, Site
 
 from huimin.articles.models import ArticlePage
 from huimin.articles.services import publish_article
+from huimin.demo.guides import build_service_demo
 from huimin.demo.handling_stats import build_handling_statistics_demo
 from huimin.demo.interviews import build_interview_demo
 from huimin.demo.letters import build_letter_demo
 from huimin.demo.opendata import build_opendata_demo
 from huimin.demo.opendata_charts import build_chart_demo
 from huimin.demo.policies import POLICIES_PER_SITE, build_policy_demo
-from huimin.demo.services import build_service_demo
 from huimin.demo.topics import build_topic_demo
 from huimin.search import services as search_services
 from huimin.search import tasks as search_tasks

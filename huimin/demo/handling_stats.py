@@ -14,8 +14,8 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from huimin.core.pages import add_and_publish
-from huimin.services.models import HandlingStatistic, HandlingStatisticsPage
-from huimin.services.statistics import current_month, record_month
+from huimin.guides.models import HandlingStatistic, HandlingStatisticsPage
+from huimin.guides.statistics import current_month, record_month
 from huimin.sites.models import OrgUnit
 
 PAGE_SLUG = "bstj"

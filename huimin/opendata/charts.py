@@ -1,7 +1,7 @@
 """Charts made from a resource's columns (`DataChart`): checked, saved and drawn on the server.
 
 `render_data_chart(chart)` draws a chart from the rows of its resource's current version, grouped and
-filtered in the datastore (`datastore.aggregate`), with `huimin/topics/charts.py`: inline SVG with a title,
+filtered in the datastore (`datastore.aggregate`), with `huimin/opendata/drawing.py`: inline SVG with a title,
 a text summary and the data table, plus a line naming the dataset, the version and its date. It renders
 nothing at all (an empty string, never an error) when the resource has no loaded version, or when the
 data no longer fits the chart (a column removed by a new version, a negative value in a pie); the chart's
@@ -26,9 +26,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.log_actions import log
 
-from huimin.topics import charts as drawing
-
-from . import datastore
+from . import datastore, drawing
 from .enums import Aggregation, ChartKind, ColumnType, VersionStatus
 from .models import DataChart, Resource, ResourceVersion
 

@@ -91,7 +91,7 @@ def guide_questions(page) -> list[tuple[str, str, str]]:
 
 
 def _guides(site) -> Iterator[Harvested | None]:
-    from huimin.services.models import ServiceGuidePage
+    from huimin.guides.models import ServiceGuidePage
 
     pages = ServiceGuidePage.objects.live().public().select_related("unit").prefetch_related("materials")
     if site is not None:
@@ -115,7 +115,7 @@ def _guides(site) -> Iterator[Harvested | None]:
 
 
 def total(site) -> int:
-    from huimin.services.models import ServiceGuidePage
+    from huimin.guides.models import ServiceGuidePage
 
     pages = ServiceGuidePage.objects.live().public()
     if site is not None:

@@ -405,7 +405,7 @@ PAGE_KINDS: list[PageKind] = [
         prefetch=("policies__topic", "graphics"),
     ),
     PageKind(
-        _model("huimin_services.ServiceGuidePage"),
+        _model("huimin_guides.ServiceGuidePage"),
         DocumentKind.GUIDE,
         _guide,
         prefetch=("themes", "service_objects", "bases", "materials", "steps"),

@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "huimin.letters",
     "huimin.inspection",
     "huimin.accessibility",
-    "huimin.services",
+    "huimin.guides",
     "huimin.topics",
     "huimin.interviews",
     "huimin.opendata",
@@ -73,6 +73,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "huimin.urls"
+HUIMIN_API = "huimin.api.api"  # the assembled /api/v1/ instance, for `huimin openapi`
 
 TEMPLATES = [
     {

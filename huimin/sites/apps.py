@@ -5,3 +5,6 @@ class SitesConfig(AppConfig):
     name = "huimin.sites"
     label = "huimin_sites"
     verbose_name = "网站群"
+
+    def ready(self):
+        from . import checks  # noqa: F401

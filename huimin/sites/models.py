@@ -30,8 +30,8 @@ ARTICLES_PER_PAGE = 20
 # The section pages of the other apps, each placed below a home page or a column.
 SECTION_PAGE_TYPES = [
     "huimin_policies.PolicyLibraryPage",
-    "huimin_services.GuideIndexPage",
-    "huimin_services.HandlingStatisticsPage",
+    "huimin_guides.GuideIndexPage",
+    "huimin_guides.HandlingStatisticsPage",
     "huimin_topics.TopicIndexPage",
     "huimin_interviews.InterviewIndexPage",
     "huimin_opendata.DataCatalogPage",

@@ -23,9 +23,8 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from huimin.opendata import drawing as charts
 from huimin.opendata.blocks import DataChartBlock
-
-from . import charts
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "image", "hr"]
 ANSWER_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
@@ -70,7 +69,7 @@ def org_unit_choices():
 
 
 def service_theme_choices():
-    from huimin.services.models import ServiceTheme
+    from huimin.guides.models import ServiceTheme
 
     return [BLANK_CHOICE, *((name, name) for name in ServiceTheme.objects.values_list("name", flat=True))]
 
@@ -414,7 +413,7 @@ class GuideListBlock(_ListBlock):
     unit = blocks.ChoiceBlock(label="办理部门", choices=org_unit_choices, required=False)
     service_object = blocks.ChoiceBlock(label="服务对象", choices=service_object_choices, required=False)
     pages = blocks.ListBlock(
-        blocks.PageChooserBlock(page_type="huimin_services.ServiceGuidePage"),
+        blocks.PageChooserBlock(page_type="huimin_guides.ServiceGuidePage"),
         label="指定办事指南",
         required=False,
         default=[],
@@ -436,9 +435,9 @@ class GuideListBlock(_ListBlock):
         )
 
     def resolve(self, value, context):
+        from huimin.guides.models import ServiceGuidePage, ServiceTheme
+        from huimin.guides.queries import guides
         from huimin.policies.models import ServiceObject
-        from huimin.services.models import ServiceGuidePage, ServiceTheme
-        from huimin.services.queries import guides
         from huimin.sites.models import OrgUnit
 
         count = min(max(value.get("count") or 8, 1), MAX_LIST_COUNT)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
 from huimin.articles.models import ArticlePage
+from huimin.guides.models import ServiceGuidePage
 from huimin.interviews.models import InterviewPage
 from huimin.letters.enums import State
 from huimin.letters.models import Letter
@@ -24,7 +25,6 @@ from huimin.policies.models import InterpretationPage, PolicyPage
 from huimin.search import analysis, queries, services, sources
 from huimin.search.enums import DocumentKind, Validity
 from huimin.search.models import SearchDocument
-from huimin.services.models import ServiceGuidePage
 from huimin.sites.models import ColumnPage
 from huimin.topics.models import TopicPage
 

@@ -16,8 +16,8 @@ from wagtail.models import Site
 
 from huimin.accessibility.plain_text import to_plain_text
 from huimin.articles.models import ArticlePage
+from huimin.guides.models import ServiceGuidePage, ServiceTheme
 from huimin.policies.models import InterpretationPage, PolicyPage, PolicyTopic
-from huimin.services.models import ServiceGuidePage, ServiceTheme
 from huimin.sites.models import ColumnPage, OrgUnit
 from huimin.topics.blocks import ContentStreamBlock, TopicStreamBlock, phone_links
 

@@ -2,13 +2,14 @@
 
 import json
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 
 def schema_text() -> str:
     """The schema as stable text: indented, sorted keys, Chinese kept readable, trailing newline."""
-    from huimin.core.api import api
-
+    api = import_string(settings.HUIMIN_API)  # assembled above core, beside the URL tree
     schema = api.get_openapi_schema()
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 

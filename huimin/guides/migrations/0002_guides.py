@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("huimin_policies", "0004_policy_index_token"),
-        ("huimin_services", "0001_statistics"),
+        ("huimin_guides", "0001_statistics"),
         ("huimin_sites", "0003_retire_placeholder_site"),
         ("wagtailcore", "0098_apitoken"),
         ("wagtaildocs", "0014_alter_document_file_size"),
@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
                     modelcluster.fields.ParentalManyToManyField(
                         blank=True,
                         related_name="guides",
-                        to="huimin_services.servicetheme",
+                        to="huimin_guides.servicetheme",
                         verbose_name="办事主题",
                     ),
                 ),
@@ -182,7 +182,7 @@ class Migration(migrations.Migration):
                     modelcluster.fields.ParentalKey(
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="steps",
-                        to="huimin_services.serviceguidepage",
+                        to="huimin_guides.serviceguidepage",
                     ),
                 ),
             ],
@@ -251,7 +251,7 @@ class Migration(migrations.Migration):
                     modelcluster.fields.ParentalKey(
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="materials",
-                        to="huimin_services.serviceguidepage",
+                        to="huimin_guides.serviceguidepage",
                     ),
                 ),
             ],
@@ -289,7 +289,7 @@ class Migration(migrations.Migration):
                     modelcluster.fields.ParentalKey(
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="bases",
-                        to="huimin_services.serviceguidepage",
+                        to="huimin_guides.serviceguidepage",
                     ),
                 ),
             ],

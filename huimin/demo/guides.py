@@ -12,9 +12,9 @@ from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 from wagtail.models import Site
 
+from huimin.guides.models import ServiceGuidePage
+from huimin.guides.services import ensure_index, upsert_guide
 from huimin.policies.models import PolicyPage
-from huimin.services.models import ServiceGuidePage
-from huimin.services.services import ensure_index, upsert_guide
 from huimin.sites.models import OrgUnit
 
 INDEX_SLUG = "bszn"

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from wagtail.documents import get_document_model
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from huimin.services.models import ServiceGuidePage
-from huimin.services.services import upsert_guide
+from huimin.guides.models import ServiceGuidePage
+from huimin.guides.services import upsert_guide
 
 from .guide_helpers import PORTAL, good_data, make_guide, portal_index
 
@@ -48,7 +48,7 @@ def test_saving_an_empty_guide_in_the_admin_keeps_a_draft_and_warns_of_every_pro
         }
     )
     response = client.post(
-        f"/admin/pages/add/huimin_services/serviceguidepage/{index.pk}/", data, follow=True, **PORTAL
+        f"/admin/pages/add/huimin_guides/serviceguidepage/{index.pk}/", data, follow=True, **PORTAL
     )
     guide = ServiceGuidePage.objects.get(slug="blank-admin-guide")
     assert not guide.live

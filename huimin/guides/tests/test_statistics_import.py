@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from openpyxl import Workbook
 
 from huimin.conftest import DEMO_NOW
-from huimin.services.models import HandlingStatistic
-from huimin.services.statistics import import_statistics
+from huimin.guides.models import HandlingStatistic
+from huimin.guides.statistics import import_statistics
 
 pytestmark = pytest.mark.django_db
 HEADER = "单位,月份,受理件数,办结件数,网上办理件数,按时办结件数\n"

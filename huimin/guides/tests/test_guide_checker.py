@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from huimin.services import checker
-from huimin.services.checker import RulesError, check_guide, load_rules
-from huimin.services.models import ServiceGuidePage, VagueTerm
-from huimin.services.services import add_vague_term
+from huimin.guides import checker
+from huimin.guides.checker import RulesError, check_guide, load_rules
+from huimin.guides.models import ServiceGuidePage, VagueTerm
+from huimin.guides.services import add_vague_term
 
 from .guide_helpers import make_guide
 
@@ -84,8 +84,8 @@ def test_it_accepts_landlines_mobiles_and_hotlines(demo, phone):
 
 def test_an_empty_guide_saves_as_a_draft_with_every_element_missing(demo):
     """Only the page title (事项名称) is required by the page tree; every element may be empty."""
-    from huimin.services.services import upsert_guide
-    from huimin.services.tests.guide_helpers import portal_index
+    from huimin.guides.services import upsert_guide
+    from huimin.guides.tests.guide_helpers import portal_index
 
     guide, created = upsert_guide({"slug": "empty-guide", "title": "空白指南"}, portal_index(), publish=False)
     saved = ServiceGuidePage.objects.get(pk=guide.pk)

@@ -1,4 +1,4 @@
-"""Charts drawn on the server (huimin/topics/charts.py): SVG structure per kind, the text summary, the data
+"""Charts drawn on the server (huimin/opendata/drawing.py): SVG structure per kind, the text summary, the data
 table, hostile text, edge cases (zero, negative, one row, 50 rows, long labels) and the colour data file."""
 
 import json
@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from huimin.accessibility.contrast import contrast_ratio
 from huimin.accessibility.plain_text import to_plain_text
-from huimin.topics import charts
-from huimin.topics.models import contrast_ratio
+from huimin.opendata import drawing as charts
 
 LABELS = ["沭阳县", "泗阳县", "泗洪县", "宿城区", "宿豫区"]
 VALUES = [120, 80.5, 30, 45, 99]

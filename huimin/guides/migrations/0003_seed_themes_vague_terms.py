@@ -9,8 +9,8 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def seed(apps, schema_editor):
-    ServiceTheme = apps.get_model("huimin_services", "ServiceTheme")
-    VagueTerm = apps.get_model("huimin_services", "VagueTerm")
+    ServiceTheme = apps.get_model("huimin_guides", "ServiceTheme")
+    VagueTerm = apps.get_model("huimin_guides", "VagueTerm")
     for order, name in enumerate(json.loads((DATA / "themes.json").read_text(encoding="utf-8"))):
         ServiceTheme.objects.get_or_create(name=name, defaults={"sort_order": order})
     for line in (DATA / "vague_terms.txt").read_text(encoding="utf-8").splitlines():
@@ -20,6 +20,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("huimin_services", "0002_guides")]
+    dependencies = [("huimin_guides", "0002_guides")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

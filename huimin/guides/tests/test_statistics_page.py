@@ -12,13 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from huimin.conftest import DEMO_NOW
 from huimin.demo.builder import load_spec
 from huimin.demo.handling_stats import build_handling_statistics_demo
-from huimin.services.models import HandlingStatistic, HandlingStatisticsPage
-from huimin.services.statistics import months_behind, record_month
+from huimin.guides.models import HandlingStatistic, HandlingStatisticsPage
+from huimin.guides.statistics import months_behind, record_month
 from huimin.sites.enums import OrgUnitKind
 from huimin.sites.models import OrgUnit
 from huimin.sites.tests.html import soup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_clock")]
 PORTAL = {"HTTP_HOST": "127.0.0.1:8000"}
 SLJ = {"HTTP_HOST": "slj.localhost:8000"}
 FIGURES = {"received": 10, "completed": 8, "online": 4, "on_time": 8}

@@ -3,8 +3,8 @@ hostile text escaped."""
 
 import pytest
 
-from huimin.services import queries
-from huimin.services.models import GuideIndexPage, ServiceGuidePage
+from huimin.guides import queries
+from huimin.guides.models import GuideIndexPage, ServiceGuidePage
 from huimin.sites.tests.html import soup
 
 from .guide_helpers import PORTAL, make_guide, portal_index

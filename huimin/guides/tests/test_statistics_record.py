@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from wagtail.models import ModelLogEntry
 
 from huimin.conftest import DEMO_NOW
-from huimin.services.models import HandlingStatistic
-from huimin.services.statistics import RECORD_ACTION, record_month, recordable_units
+from huimin.guides.models import HandlingStatistic
+from huimin.guides.statistics import RECORD_ACTION, record_month, recordable_units
 from huimin.sites.models import OrgUnit
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from wagtail.models import Site
 
-from huimin.services.assessment import assess_site
+from huimin.guides.assessment import assess_site
 
 
 class Command(BaseCommand):

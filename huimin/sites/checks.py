@@ -11,7 +11,7 @@ def check_site_identities(app_configs=None, databases=None, **kwargs):
         return []
     from wagtail.models import Site
 
-    from huimin.sites.models import SiteIdentity
+    from .models import SiteIdentity
 
     problems = []
     try:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('huimin_services', '0003_seed_themes_vague_terms'),
+        ('huimin_guides', '0003_seed_themes_vague_terms'),
     ]
 
     operations = [

@@ -66,7 +66,7 @@ class HandlingStatisticsPage(SectionPage):
 
     content_panels = [*SectionPage.content_panels, FieldPanel("units")]
     subpage_types = []
-    template = "services/handling_statistics_page.html"
+    template = "guides/handling_statistics_page.html"
 
     class Meta:
         verbose_name = "办事统计"
@@ -107,7 +107,7 @@ class GuideCheckPanel(Panel):
     """Read-only panel on the guide's edit view listing the guide checker's problems of the saved version."""
 
     class BoundPanel(Panel.BoundPanel):
-        template_name = "services/admin/guide_check_panel.html"
+        template_name = "guides/admin/guide_check_panel.html"
 
         def get_context_data(self, parent_context=None):
             from .checker import check_guide, total_deduction
@@ -166,8 +166,8 @@ class GuideIndexPage(RoutablePageMixin, SectionPage):
     )
 
     content_panels = [*SectionPage.content_panels, FieldPanel("aggregate_group")]
-    subpage_types = ["huimin_services.ServiceGuidePage"]
-    template = "services/guide_index_page.html"
+    subpage_types = ["huimin_guides.ServiceGuidePage"]
+    template = "guides/guide_index_page.html"
 
     class Meta:
         verbose_name = "办事指南"
@@ -239,9 +239,9 @@ class ServiceGuidePage(NationalTagsMixin, Page):
         index.SearchField("fee"),
         index.FilterField("unit"),
     ]
-    parent_page_types = ["huimin_services.GuideIndexPage"]
+    parent_page_types = ["huimin_guides.GuideIndexPage"]
     subpage_types = []
-    template = "services/service_guide_page.html"
+    template = "guides/service_guide_page.html"
     base_form_class = AccessiblePageForm
 
     class Meta:

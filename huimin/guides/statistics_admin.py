@@ -39,7 +39,7 @@ class _StatisticsView(WagtailAdminTemplateMixin):
 
 
 class StatisticsListView(_StatisticsView, TemplateView):
-    template_name = "services/admin/statistics_list.html"
+    template_name = "guides/admin/statistics_list.html"
     page_title = "办事统计"
 
     def get_context_data(self, **kwargs):
@@ -92,7 +92,7 @@ class StatisticForm(forms.Form):
 class StatisticFormView(_StatisticsView, FormView):
     """Record one unit's month; editing an existing row replaces its figures."""
 
-    template_name = "services/admin/statistics_form.html"
+    template_name = "guides/admin/statistics_form.html"
     form_class = StatisticForm
 
     def get_page_title(self):
@@ -166,7 +166,7 @@ class ImportForm(forms.Form):
 
 
 class StatisticsImportView(_StatisticsView, FormView):
-    template_name = "services/admin/statistics_import.html"
+    template_name = "guides/admin/statistics_import.html"
     form_class = ImportForm
     page_title = "导入办事统计"
 

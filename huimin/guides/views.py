@@ -72,7 +72,7 @@ def report_rows(user, *, unit: str = "") -> list[dict]:
 
 
 class GuideReportView(WagtailAdminTemplateMixin, TemplateView):
-    template_name = "services/admin/guide_report.html"
+    template_name = "guides/admin/guide_report.html"
     page_title = "办事指南检查"
     header_icon = "tasks"
 

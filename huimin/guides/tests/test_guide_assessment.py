@@ -10,10 +10,10 @@ from wagtail.models import Site
 
 from huimin.conftest import DEMO_NOW
 from huimin.demo.builder import load_spec
-from huimin.demo.services import GUIDES, build_service_demo
-from huimin.services import assessment
-from huimin.services.checker import check_guide
-from huimin.services.models import HandlingStatistic, ServiceGuidePage
+from huimin.demo.guides import GUIDES, build_service_demo
+from huimin.guides import assessment
+from huimin.guides.checker import check_guide
+from huimin.guides.models import HandlingStatistic, ServiceGuidePage
 
 from .guide_helpers import make_guide
 
@@ -58,8 +58,8 @@ def test_guide_deductions_are_summed_and_capped(demo):
         make_guide(slug=f"bad-{n}", title=f"坏事项{n}")  # portal, not slj
     rng = __import__("random").Random(0)
     assert assessment.assess_guides(site, rng).score == 8
-    from huimin.services.models import GuideIndexPage
-    from huimin.services.services import upsert_guide
+    from huimin.guides.models import GuideIndexPage
+    from huimin.guides.services import upsert_guide
 
     index = GuideIndexPage.objects.child_of(site.root_page).get(slug="bszn")
     for n in range(3):
@@ -70,8 +70,8 @@ def test_guide_deductions_are_summed_and_capped(demo):
 
 def test_forms_lose_a_point_per_sampled_guide_lacking_them(demo):
     site = Site.objects.get(hostname="slj.localhost")
-    from huimin.services.models import GuideIndexPage
-    from huimin.services.services import upsert_guide
+    from huimin.guides.models import GuideIndexPage
+    from huimin.guides.services import upsert_guide
 
     from .guide_helpers import good_data
 

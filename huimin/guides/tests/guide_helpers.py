@@ -2,8 +2,8 @@
 
 from wagtail.models import Site
 
-from huimin.services.models import GuideIndexPage
-from huimin.services.services import upsert_guide
+from huimin.guides.models import GuideIndexPage
+from huimin.guides.services import upsert_guide
 from huimin.sites.models import OrgUnit
 
 PORTAL = {"HTTP_HOST": "127.0.0.1:8000"}
