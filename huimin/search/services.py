@@ -428,17 +428,26 @@ def delete_best_bet(bet: BestBet, *, actor) -> None:
 
 
 # --- knowledge base --------------------------------------------------------------------------------------
-# The Q&A knowledge base (答问知识库). Staff edit their own units' entries (a `Membership` in the entry's
-# unit, any role); superusers every unit's; `actor=None` is the system (harvest command, demo builder).
+# The Q&A knowledge base (答问知识库). Entries follow the pages' rule: staff edit their own units' entries
+# (a `Membership` in the entry's unit) for a site they hold a role on; publishing needs a reviewing role
+# on that site (单位审核人 or 站点管理员); entries for the whole group (no site) are written by platform
+# roles only. Superusers and platform administrators write anything; `actor=None` is the system (harvest
+# command, demo builder).
 # Each write is audited and keeps the entry's document (kind `qa`, key `qa:<id>`) in the index in step:
 # written while the entry is published and valid, removed otherwise.
 
+from huimin.sites.enums import Role  # noqa: E402
 from huimin.sites.models import Membership, OrgUnit  # noqa: E402
 
 from .enums import KnowledgeOrigin, KnowledgeStatus  # noqa: E402
 from .models import KnowledgeEntry  # noqa: E402
 
 KNOWLEDGE_DENIED = "您只能管理本单位的答问知识。"
+KNOWLEDGE_SITE_DENIED = "您只能为本人有角色的站点编写答问知识；适用于整个网站群的条目只能由平台管理员编写。"
+KNOWLEDGE_PUBLISH_DENIED = (
+    "发布答问知识须经本站审核：请将状态设为“草稿（待审核）”保存，由本站的单位审核人或站点管理员发布。"
+)
+KNOWLEDGE_REVIEW_ROLES = frozenset({Role.UNIT_LEADER, Role.SITE_ADMIN})
 ENTRY_FIELDS = ("question", "answer", "unit", "site", "valid_from", "valid_until", "status", "source_links")
 MAX_SOURCE_LINKS = 10
 
@@ -463,6 +472,32 @@ def _check_unit(actor, unit_id) -> None:
     units = knowledge_units(actor)
     if units is not None and unit_id not in units:
         raise PermissionDenied(KNOWLEDGE_DENIED)
+
+
+def knowledge_sites(actor) -> list[int] | None:
+    """The sites `actor` may write entries for: None for every site and the whole group (superusers,
+    platform administrators and the system)."""
+    if actor is None or actor.is_superuser:
+        return None
+    memberships = Membership.objects.filter(user=actor)
+    if memberships.filter(role=Role.PLATFORM_ADMIN).exists():
+        return None
+    return list(memberships.exclude(site=None).values_list("site_id", flat=True).distinct())
+
+
+def _check_site(actor, entry: KnowledgeEntry) -> None:
+    """The entry's site must be one of the actor's, and a published entry needs a reviewing role there."""
+    if knowledge_sites(actor) is None:
+        return
+    roles = set()
+    if entry.site_id is not None:
+        roles = set(
+            Membership.objects.filter(user=actor, site_id=entry.site_id).values_list("role", flat=True)
+        )
+    if not roles:
+        raise PermissionDenied(KNOWLEDGE_SITE_DENIED)
+    if entry.status == KnowledgeStatus.PUBLISHED and not roles & KNOWLEDGE_REVIEW_ROLES:
+        raise PermissionDenied(KNOWLEDGE_PUBLISH_DENIED)
 
 
 def clean_source_links(value) -> list[dict]:
@@ -523,7 +558,8 @@ def index_entry(entry: KnowledgeEntry, *, now: datetime) -> SearchDocument | Non
 @transaction.atomic
 def save_entry(entry: KnowledgeEntry | None, *, actor, now: datetime, **values) -> KnowledgeEntry:
     """Create (`entry` None) or change a knowledge entry with the given field values (`ENTRY_FIELDS`). The
-    actor must belong to the entry's unit before and after the change."""
+    actor must belong to the entry's unit before and after the change, hold a role on its site, and a
+    reviewing role there to leave it published (so an edit of a published answer is reviewed again)."""
     unknown = set(values) - set(ENTRY_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -541,6 +577,7 @@ def save_entry(entry: KnowledgeEntry | None, *, actor, now: datetime, **values) 
     if isinstance(entry.unit_id, OrgUnit):  # tolerate a unit given by instance
         entry.unit = entry.unit_id
     _check_unit(actor, entry.unit_id)
+    _check_site(actor, entry)
     _clean_entry(entry)
     if creating:
         entry.created_by = actor
@@ -559,6 +596,7 @@ def retire_entry(entry: KnowledgeEntry, *, actor, now: datetime) -> KnowledgeEnt
     """Stop using an entry (已停用): it no longer answers and leaves the index; it stays for the record."""
     _check_unit(actor, KnowledgeEntry.objects.filter(pk=entry.pk).values_list("unit_id", flat=True).first())
     entry.status = KnowledgeStatus.RETIRED
+    _check_site(actor, entry)
     entry.updated_by = actor
     entry.save(update_fields=["status", "updated_by", "updated_at"])
     log(instance=entry, action="huimin_search.qa_retire", user=actor, data={"question": entry.question})

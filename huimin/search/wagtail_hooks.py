@@ -117,6 +117,7 @@ from wagtail.admin.panels import FieldPanel as _FieldPanel  # noqa: E402
 from wagtail.admin.panels import ObjectList as _ObjectList  # noqa: E402
 from wagtail.admin.views import generic as _generic  # noqa: E402
 from wagtail.admin.viewsets.model import ModelViewSet as _ModelViewSet  # noqa: E402
+from wagtail.models import Site as _Site  # noqa: E402
 from wagtail.permission_policies.base import ModelPermissionPolicy as _ModelPermissionPolicy  # noqa: E402
 from wagtail.permissions import register_permission_policy as _register_permission_policy  # noqa: E402
 
@@ -190,6 +191,14 @@ class KnowledgeEntryForm(_AdminModelForm):
         units = _services.knowledge_units(user) if user is not None else None
         if units is not None:
             self.fields["unit"].queryset = _OrgUnit.objects.filter(pk__in=units)
+        sites = _services.knowledge_sites(user) if user is not None else None
+        if sites is not None:  # no whole-group entries, and only the sites the user holds a role on
+            self.fields["site"].queryset = _Site.objects.filter(pk__in=sites)
+            self.fields["site"].required = True
+            self.fields["site"].empty_label = None
+            self.fields[
+                "status"
+            ].help_text = "发布须由本站的单位审核人或站点管理员操作；其他角色请保存为草稿待审核。"
         if self.instance.pk:
             self.fields["links"].initial = _links_text(self.instance.source_links)
 

@@ -29,9 +29,17 @@ def people(demo, django_user_model):
     water = OrgUnit.objects.get(name="宿迁市水利局")
     education = OrgUnit.objects.get(name="宿迁市教育局")
     found = {"water": water, "education": education}
-    for name, unit in (("water-editor", water), ("education-editor", education)):
+    slj = Site.objects.get(hostname="slj.localhost")
+    found["portal"], found["slj"] = portal, slj
+    staff = (
+        ("water-editor", water, Role.EDITOR, portal),
+        ("education-editor", education, Role.EDITOR, portal),
+        ("water-leader", water, Role.UNIT_LEADER, portal),
+        ("water-handler", water, Role.MESSAGE_HANDLER, slj),
+    )
+    for name, unit, role, site in staff:
         user = django_user_model.objects.create_user(name, password="not-used-here")
-        assign_role(user, role=Role.EDITOR, org_unit=unit, site=portal)
+        assign_role(user, role=role, org_unit=unit, site=site)
         user.user_permissions.add(Permission.objects.get(codename="access_admin"))
         found[name] = user
     found["root"] = django_user_model.objects.create_superuser("qa-root", password="not-used-here")
@@ -39,11 +47,13 @@ def people(demo, django_user_model):
 
 
 def _values(unit, **extra):
+    """A draft for the portal: what any of the unit's staff on the portal may save."""
     return {
         "question": "取水许可证过期了怎么办？",
         "answer": "请在有效期届满 45 日前向原审批机关提出延续申请。",
         "unit": unit,
-        "status": KnowledgeStatus.PUBLISHED,
+        "site": Site.objects.get(hostname="127.0.0.1"),
+        "status": KnowledgeStatus.DRAFT,
         **extra,
     }
 
@@ -61,6 +71,83 @@ def test_staff_save_their_units_entries_with_an_audit_entry(people):
     assert log.exists()
     services.retire_entry(entry, actor=people["water-editor"], now=DEMO_NOW)
     assert ModelLogEntry.objects.filter(object_id=str(entry.pk), action="huimin_search.qa_retire").exists()
+
+
+PUBLISHED = {"status": KnowledgeStatus.PUBLISHED}
+
+
+def test_a_reviewer_of_the_site_publishes_and_an_editor_or_handler_cannot(people):
+    entry = services.save_entry(None, actor=people["water-editor"], now=DEMO_NOW, **_values(people["water"]))
+    with pytest.raises(PermissionDenied, match="须经本站审核"):
+        services.save_entry(entry, actor=people["water-editor"], now=DEMO_NOW, **PUBLISHED)
+    with pytest.raises(PermissionDenied, match="须经本站审核"):
+        services.save_entry(
+            None, actor=people["water-editor"], now=DEMO_NOW, **_values(people["water"], **PUBLISHED)
+        )
+    services.save_entry(entry, actor=people["water-leader"], now=DEMO_NOW, **PUBLISHED)
+    entry.refresh_from_db()
+    assert entry.status == KnowledgeStatus.PUBLISHED
+    with pytest.raises(
+        PermissionDenied, match="须经本站审核"
+    ):  # rewriting a published answer is reviewed again
+        services.save_entry(entry, actor=people["water-editor"], now=DEMO_NOW, answer="未经审核的新答复")
+    services.save_entry(entry, actor=people["water-editor"], now=DEMO_NOW, answer="新答复", status="draft")
+    entry.refresh_from_db()
+    assert entry.status == KnowledgeStatus.DRAFT and entry.answer == "新答复"
+
+
+def test_a_handler_writes_only_for_their_own_site_and_never_for_the_whole_group(people):
+    handler = people["water-handler"]  # a role on the water bureau's site only
+    for site in (people["portal"], Site.objects.get(hostname="jyj.localhost"), None):
+        with pytest.raises(PermissionDenied, match="本人有角色的站点"):
+            services.save_entry(None, actor=handler, now=DEMO_NOW, **_values(people["water"], site=site))
+        with pytest.raises(PermissionDenied):
+            services.save_entry(
+                None, actor=handler, now=DEMO_NOW, **_values(people["water"], site=site, **PUBLISHED)
+            )
+    own = services.save_entry(
+        None, actor=handler, now=DEMO_NOW, **_values(people["water"], site=people["slj"])
+    )
+    assert own.status == KnowledgeStatus.DRAFT
+    with pytest.raises(PermissionDenied):
+        services.save_entry(own, actor=handler, now=DEMO_NOW, **PUBLISHED)
+    assert not KnowledgeEntry.objects.filter(status=KnowledgeStatus.PUBLISHED, created_by=handler).exists()
+
+
+def test_only_platform_roles_write_entries_for_the_whole_group(people):
+    with pytest.raises(PermissionDenied, match="整个网站群"):
+        services.save_entry(
+            None, actor=people["water-leader"], now=DEMO_NOW, **_values(people["water"], site=None)
+        )
+    entry = services.save_entry(
+        None, actor=people["root"], now=DEMO_NOW, **_values(people["water"], site=None, **PUBLISHED)
+    )
+    assert entry.site is None and entry.status == KnowledgeStatus.PUBLISHED
+
+
+def test_the_admin_refuses_a_handlers_published_entry_for_another_site_and_keeps_what_was_typed(
+    client, people
+):
+    c = _client(client, people["water-handler"])
+    c.defaults["HTTP_HOST"] = "slj.localhost:8000"
+    form = c.get(f"{ADMIN}new/").content.decode()
+    sites = re.search(r'<select name="site".*?</select>', form, re.S).group(0)
+    offered = re.findall(r'<option value="(\d*)"', sites)
+    assert offered == [str(people["slj"].pk)]  # their own site only: no other site, no whole group
+    data = {
+        "question": "防汛物资在哪里领取？",
+        "answer": "<script>alert(1)</script>请到市水利局领取。",
+        "unit": people["water"].pk,
+        "site": people["portal"].pk,
+        "status": "published",
+    }
+    response = c.post(f"{ADMIN}new/", data)
+    assert response.status_code == 200 and "防汛物资在哪里领取" in response.content.decode()
+    response = c.post(f"{ADMIN}new/", {**data, "site": people["slj"].pk})
+    assert response.status_code == 200 and "须经本站审核" in response.content.decode()
+    assert not KnowledgeEntry.objects.filter(question="防汛物资在哪里领取？").exists()
+    assert c.post(f"{ADMIN}new/", {**data, "site": people["slj"].pk, "status": "draft"}).status_code == 302
+    assert KnowledgeEntry.objects.get(question="防汛物资在哪里领取？").status == KnowledgeStatus.DRAFT
 
 
 def test_another_units_staff_cannot_create_or_edit_an_entry(people):
@@ -122,7 +209,8 @@ def test_staff_create_and_retire_an_entry_in_the_admin(client, people):
         "question": "河道采砂需要许可吗？",
         "answer": "需要，向市水利局申请河道采砂许可。",
         "unit": people["water"].pk,
-        "status": "published",
+        "site": people["portal"].pk,
+        "status": "draft",
         "links": "取水许可 | /bszn/qsxk/",
     }
     assert c.post(f"{ADMIN}new/", data).status_code == 302
@@ -225,7 +313,12 @@ def test_the_harvest_command_reports_json_and_refuses_an_unknown_site(demo):
 def test_an_entry_for_the_whole_group_links_to_the_portals_qa_page(people):
     from huimin.search.models import SearchDocument
 
-    entry = services.save_entry(None, actor=None, now=DEMO_NOW, **_values(people["water"]))
+    entry = services.save_entry(
+        None,
+        actor=None,
+        now=DEMO_NOW,
+        **_values(people["water"], site=None, status=KnowledgeStatus.PUBLISHED),
+    )
     assert entry.site is None
     document = SearchDocument.objects.get(key=f"qa:{entry.pk}")
     assert document.url.startswith("http://127.0.0.1:8000/qa/?q="), document.url
