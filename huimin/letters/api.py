@@ -1,7 +1,10 @@
 """`POST /api/v1/letters`: letters from the other channels (app, mini program, 12345 hotline).
 
 A channel authenticates with its token (`Authorization: Bearer …`, configured in HUIMIN_LETTER_TOKENS);
-without one, the letter counts as the public web channel, with its limits. `external_id` makes a retry
+without one, the letter counts as the public web channel, with its limits, and is accepted only from the
+site's own pages: same origin with a valid CSRF token, so another web site cannot file letters from its
+visitors' browsers. Every request must be `Content-Type: application/json` (a cross-origin JSON post needs
+a CORS preflight, which this API never grants). `external_id` makes a retry
 safe: the same id on the same channel returns the letter already received instead of a second one.
 """
 
@@ -12,6 +15,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -64,22 +68,45 @@ def _channel(request: HttpRequest) -> str:
     return channel
 
 
+JSON_ONLY = "请以 JSON 格式提交（Content-Type: application/json）。"
+WEB_CHANNEL_ORIGIN = "不带渠道令牌的留言只能从本站页面提交（缺少有效的 CSRF 令牌）；其他渠道请携带渠道令牌。"
+
+
+def _check_request(request: HttpRequest, channel: str) -> None:
+    if request.content_type != "application/json":
+        raise HttpError(415, JSON_ONLY)
+    if channel == Channel.WEB:
+        refused = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+        if refused is not None:
+            raise HttpError(403, WEB_CHANNEL_ORIGIN)
+
+
 def _problem(message: str):
     raise HttpError(400, message)
 
 
 @router.post(
     "",
-    response={201: LetterReceived, 200: LetterReceived, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
+    response={
+        201: LetterReceived,
+        200: LetterReceived,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        415: ErrorOut,
+        429: ErrorOut,
+    },
     url_name="letter_create",
     summary="受理留言",
     description=(
         "其他渠道（移动应用、小程序、12345 热线）提交网民留言。"
-        "带渠道令牌时记为该渠道；不带时按网站渠道受理并限制频率。"
+        "带渠道令牌时记为该渠道；不带时按网站渠道受理并限制频率，且只接受本站页面带 CSRF 令牌的请求。"
+        "请求须为 application/json。"
     ),
 )
 def create_letter(request: HttpRequest, payload: LetterIn):
     channel = _channel(request)
+    _check_request(request, channel)
     site = site_queries.site_for_hostname(payload.site)
     if site is None:
         _problem("受理网站不存在，请填写网站群中一个站点的主机名。")

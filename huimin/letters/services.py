@@ -3,6 +3,7 @@ runs in a transaction with the letter row locked, recomputes the deadlines and w
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -100,6 +101,29 @@ class LetterData:
     attachments: list = field(default_factory=list)  # uploaded files, checked by `attachments.check_all`
 
 
+# Control characters no channel may hand in (tab, line feed and carriage return are text). The web form
+# refuses NUL by itself; the API and Open311 reach the database through here, where SQLite would store it.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TEXT_FIELDS = {
+    "title": "标题",
+    "content": "内容",
+    "contact_name": "姓名",
+    "contact_phone": "手机号码",
+    "contact_email": "电子邮箱",
+    "external_id": "渠道留言编号",
+}
+
+
+def _refuse_control_characters(data: LetterData) -> None:
+    problems = {
+        name: f"{label}含有无法识别的控制字符（如 NUL），请删除后重新提交。"
+        for name, label in TEXT_FIELDS.items()
+        if CONTROL_CHARACTERS.search(getattr(data, name) or "")
+    }
+    if problems:
+        raise ValidationError(problems)
+
+
 def _new_code() -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
@@ -117,6 +141,7 @@ def submit_letter(data: LetterData, *, now: datetime | None = None) -> tuple[Let
     only writes: on SQLite the write lock is held for milliseconds, not for the hashing. A unique
     constraint on (channel, external_id) makes two concurrent retries of one letter store it once."""
     now = now or timezone.now()
+    _refuse_control_characters(data)
     if data.channel == Channel.WEB:
         recent = Letter.objects.filter(
             contact_phone=data.contact_phone, channel=Channel.WEB, received_at__gte=now - timedelta(hours=1)

@@ -81,6 +81,10 @@ def test_without_a_token_it_counts_as_the_web_channel_with_its_limit(client):
         {"unit": -1},
         {"title": "长" * 101},
         {"content": None},
+        {"title": "a\u0000b"},
+        {"content": "正文\u0007响铃"},
+        {"contact_name": "王\u001b五"},
+        {"external_id": "id\u0000"},
     ],
 )
 def test_bad_input_is_refused_in_chinese_and_nothing_stored(client, changes):
@@ -104,3 +108,49 @@ def test_the_database_itself_refuses_a_second_letter_with_one_channel_id(client)
     twin.pk, twin.query_code = None, "TWINCODE01"
     with pytest.raises(IntegrityError), transaction.atomic():
         twin.save()
+
+
+@override_settings(HUIMIN_LETTER_TOKENS=TOKENS)
+def test_another_web_site_cannot_file_letters_from_its_visitors_browsers():
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)  # as a real browser is held to
+    foreign = {**HOST, "HTTP_ORIGIN": "https://evil.example", "HTTP_SEC_FETCH_SITE": "cross-site"}
+    simple = browser.post(URL, json.dumps(GOOD), content_type="text/plain", **foreign)
+    assert simple.status_code == 415 and "application/json" in simple.json()["detail"]
+    form = browser.post(URL, {"payload": json.dumps(GOOD)}, **foreign)
+    assert form.status_code in (400, 415)
+    without_csrf = browser.post(URL, json.dumps(GOOD), content_type="application/json", **foreign)
+    assert without_csrf.status_code == 403 and "CSRF" in without_csrf.json()["detail"]
+    assert not Letter.objects.filter(title="河道垃圾").exists()
+    # The site's own script: same origin, with the CSRF token from the site's cookie.
+    page = browser.get("/hudong/liuyan/", HTTP_HOST="slj.localhost:8000")
+    token = page.cookies["csrftoken"].value
+    own = browser.post(
+        URL,
+        json.dumps(GOOD),
+        content_type="application/json",
+        HTTP_HOST="slj.localhost:8000",
+        HTTP_ORIGIN="http://slj.localhost:8000",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert own.status_code == 201, own.content
+    # A channel with its token is not a browser: JSON is all it needs.
+    channel = browser.post(
+        URL,
+        json.dumps({**GOOD, "external_id": "hl-1"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer hotline-secret",
+        **HOST,
+    )
+    assert channel.status_code == 201
+    assert (
+        browser.post(
+            URL,
+            json.dumps(GOOD),
+            content_type="text/plain",
+            HTTP_AUTHORIZATION="Bearer hotline-secret",
+            **HOST,
+        ).status_code
+        == 415
+    )
