@@ -123,7 +123,13 @@ def search(request: HttpRequest, query: Query[SearchQuery]):
     hostnames = dict(Site.objects.values_list("pk", "hostname"))
     if not results.empty_query and query.page == 1:
         services.log_search(
-            query.q, site=site, results_count=results.total, kind=query.type, scope="api", now=now
+            query.q,
+            site=site,
+            results_count=results.total,
+            kind=query.type,
+            scope="api",
+            visitor=services.visitor_key(throttle.client_ip(request)),
+            now=now,
         )
     return {
         "count": results.total,

@@ -135,6 +135,9 @@ class SearchQueryLog(models.Model):
     results_count = models.PositiveIntegerField("结果数", default=0)
     kind = models.CharField("类型筛选", max_length=20, blank=True)
     scope = models.CharField("范围", max_length=10, blank=True)
+    # A keyed hash of the client address (`services.visitor_key`), never the address: a query counts once
+    # per visitor and period, and 热门搜索 counts distinct visitors.
+    visitor = models.CharField("访客", max_length=16, blank=True, default="")
     at = models.DateTimeField("时间", db_index=True)
 
     class Meta:
@@ -147,6 +150,24 @@ class SearchQueryLog(models.Model):
 
     def __str__(self):
         return self.query
+
+
+class HotSearchBlock(models.Model):
+    """A word editors keep out of 热门搜索 (屏蔽词): no hot search containing it is shown, on any site."""
+
+    word = models.CharField("屏蔽词", max_length=50, unique=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "热门搜索屏蔽词"
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word
 
 
 class BestBet(models.Model):

@@ -97,8 +97,6 @@ SNIPPET_CHARS = 120
 SUGGEST_LIMIT = 8
 RELATED_LIMIT = 5
 RELATED_CACHE_SECONDS = 6 * 60 * 60
-HOT_DAYS = 30
-HOT_LIMIT = 10
 VOCABULARY_CACHE_SECONDS = 10 * 60
 # What a hot search must not show: scrubbed, or personal-looking (seven digits or more, grouped or not).
 PERSONAL = re.compile(r"＊|\d(?:[\s-]?\d){6,}|@")
@@ -122,6 +120,9 @@ def ranking() -> dict:
     for key in ("candidates", "date_sort_max", "did_you_mean_below", "tier_above"):
         if int(data[key]) < 1:
             raise ValueError(f"ranking.json: {key} must be a positive number")
+    hot = data["hot"]
+    if not all(int(hot[key]) >= 1 for key in ("days", "limit", "min_visitors", "visitor_period_hours")):
+        raise ValueError("ranking.json: hot days, limit, min_visitors and visitor_period_hours must be >= 1")
     return data
 
 
@@ -622,17 +623,32 @@ def related(page, *, limit: int = RELATED_LIMIT) -> list[dict]:
 # --- hot searches ---
 
 
-def hot_searches(*, site, now: datetime, limit: int = HOT_LIMIT, days: int = HOT_DAYS) -> list[str]:
-    """The most asked queries of a site in the last `days` days that found something, without anything that
-    was scrubbed or looks personal."""
-    from .models import SearchQueryLog
+def hot_searches(*, site, now: datetime, limit: int | None = None, days: int | None = None) -> list[str]:
+    """The queries of a site most asked by distinct visitors in the last `days` days that found something
+    (at least `min_visitors` of them, ranking.json `hot`), without anything scrubbed or personal-looking,
+    nothing on the platform's sensitive-word list and nothing containing an editor's 屏蔽词."""
+    from huimin.letters import sensitive
 
+    from .models import HotSearchBlock, SearchQueryLog
+
+    rules = ranking()["hot"]
+    limit = rules["limit"] if limit is None else limit
+    days = rules["days"] if days is None else days
     rows = (
         SearchQueryLog.objects.filter(
             site=site, at__gte=now - timedelta(days=days), at__lte=now, results_count__gt=0
         )
+        .exclude(visitor="")
         .values("query")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("visitor", distinct=True))
+        .filter(n__gte=rules["min_visitors"])
         .order_by("-n", "query")[: limit * 5]
     )
-    return [row["query"] for row in rows if not PERSONAL.search(row["query"])][:limit]
+    blocked = list(HotSearchBlock.objects.values_list("word", flat=True))
+    return [
+        row["query"]
+        for row in rows
+        if not PERSONAL.search(row["query"])
+        and not sensitive.found_in(row["query"])
+        and not any(word in row["query"] for word in blocked)
+    ][:limit]

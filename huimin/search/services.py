@@ -314,9 +314,15 @@ def reindex(*, site=None, now: datetime, progress: Callable[[int, int], None] | 
 # stored) and the editors' best bets (推荐结果), whose changes check the actor's model permission
 # (`huimin_search.add_bestbet` / `change_bestbet` / `delete_bestbet`) and are audited.
 
+import hashlib  # noqa: E402
+import hmac  # noqa: E402
+from datetime import timedelta  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
-from .models import BestBet, SearchQueryLog  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from . import queries  # noqa: E402
+from .models import BestBet, HotSearchBlock, SearchQueryLog  # noqa: E402
 
 LOG_QUERY_MAX_CHARS = 200
 BEST_BET_QUERY_MAX_CHARS = 100
@@ -346,21 +352,76 @@ def normalize_query(text: str) -> str:
     return scrub(analysis.normalize(text or ""))
 
 
+def visitor_key(client_ip: str) -> str:
+    """Who asked, as the query log keeps it: a keyed hash of the client address (not reversible without
+    the secret key; an empty address gives an empty key)."""
+    if not client_ip:
+        return ""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"search-visitor:{client_ip}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
+
+
 def log_search(
-    query: str, *, site, results_count: int, kind: str = "", scope: str = "", now: datetime
+    query: str,
+    *,
+    site,
+    results_count: int,
+    kind: str = "",
+    scope: str = "",
+    visitor: str = "",
+    now: datetime,
 ) -> SearchQueryLog | None:
-    """Record one search (nothing for an empty query)."""
+    """Record one search (nothing for an empty query). A visitor's query counts once per period
+    (ranking.json `hot.visitor_period_hours`): asking it again, or sixty times, records nothing more."""
     normalized = normalize_query(query)[:LOG_QUERY_MAX_CHARS]
     if not normalized.strip():
         return None
+    if visitor:
+        period = timedelta(hours=queries.ranking()["hot"]["visitor_period_hours"])
+        seen = SearchQueryLog.objects.filter(
+            site=site, query=normalized, visitor=visitor, at__gt=now - period
+        )
+        if seen.exists():
+            return None
     return SearchQueryLog.objects.create(
         site=site,
         query=normalized,
         results_count=max(0, int(results_count)),
         kind=(kind or "")[:20],
         scope=(scope or "")[:10],
+        visitor=visitor[:16],
         at=now,
     )
+
+
+HOT_BLOCKS_DENIED = "您没有管理热门搜索屏蔽词的权限。"
+
+
+@transaction.atomic
+def save_hot_block(entry: HotSearchBlock | None, word: str, *, actor, note: str = "") -> HotSearchBlock:
+    """Create (`entry` None) or change a 屏蔽词, folded as queries are (宿遷 = 宿迁) to match the log."""
+    creating = entry is None
+    _check_permission(actor, "add_hotsearchblock" if creating else "change_hotsearchblock", HOT_BLOCKS_DENIED)
+    folded = analysis.normalize(word or "").strip()
+    if not folded:
+        raise ValidationError({"word": "请填写屏蔽词。"})
+    if len(folded) > 50:
+        raise ValidationError({"word": "屏蔽词不超过 50 个字符。"})
+    if HotSearchBlock.objects.filter(word=folded).exclude(pk=getattr(entry, "pk", None)).exists():
+        raise ValidationError({"word": f"屏蔽词“{folded}”已存在。"})
+    entry = entry or HotSearchBlock(created_by=actor)
+    entry.word, entry.note = folded, _clean_note(note)
+    entry.save()
+    action = "huimin_search.hot_block_add" if creating else "huimin_search.hot_block_edit"
+    log(instance=entry, action=action, user=actor, data={"word": entry.word})
+    return entry
+
+
+@transaction.atomic
+def delete_hot_block(entry: HotSearchBlock, *, actor) -> None:
+    _check_permission(actor, "delete_hotsearchblock", HOT_BLOCKS_DENIED)
+    log(instance=entry, action="huimin_search.hot_block_delete", user=actor, data={"word": entry.word})
+    entry.delete()
 
 
 def _clean_best_bet(query: str, page, url: str, title: str) -> tuple[str, str, str]:

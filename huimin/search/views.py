@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from huimin.core import throttle
 from huimin.sites import queries as site_queries
 
 from . import qa, queries, services
@@ -99,6 +100,7 @@ def search_page(request):
             results_count=results.total,
             kind=filters["type"],
             scope=filters["scope"],
+            visitor=services.visitor_key(throttle.client_ip(request)),
             now=now,
         )
     facets = {name: results.facets.get(name, []) for name, _label in FACET_LABELS}

@@ -1,5 +1,6 @@
-"""The admin of the search vocabulary: 搜索词典 (dictionary words) and 同义词 (synonym groups), as Wagtail
-model viewsets whose create, edit and delete views save through `services.py`.
+"""The admin of the search vocabulary: 搜索词典 (dictionary words), 同义词 (synonym groups) and the
+热门搜索屏蔽词 (words kept out of hot searches), as Wagtail model viewsets whose create, edit and delete
+views save through `services.py`.
 
 Registered in the menu 搜索与问答 by the app's `wagtail_hooks.py`. Who sees them follows the model
 permissions (`huimin_search.add_searchword` …), which a superuser has and an administrator can give to a
@@ -19,11 +20,15 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from huimin.core.admin_views import ServiceFormMixin
 
 from . import services
-from .models import SearchWord, SynonymGroup
+from .models import HotSearchBlock, SearchWord, SynonymGroup
 
 WORD_HELP = (
     "2 至 30 个字符，只能包含汉字、英文字母和数字，繁体和全角字符会自动转换（如“宿遷”存为“宿迁”）。"
     "已发布页面在执行 huimin search-reindex 或下次发布后按新词分词。"
+)
+HOT_BLOCK_HELP = (
+    "含有这个词的检索词不会出现在任何站点的热门搜索中（如广告、联系方式的写法）。"
+    "繁体和全角字符会自动转换。平台敏感词表中的词已自动屏蔽，无需重复添加。"
 )
 SYNONYMS_HELP = "用顿号、逗号或空格分隔，至少两个不同的词语，每个词语不超过 30 个字符，如：社保、社会保险。"
 
@@ -45,6 +50,12 @@ class SynonymGroupForm(_ServiceValidatedForm):
     class Meta:
         model = SynonymGroup
         fields = ["words", "note"]
+
+
+class HotSearchBlockForm(_ServiceValidatedForm):
+    class Meta:
+        model = HotSearchBlock
+        fields = ["word", "note"]
 
 
 class _RefusalAwareDeleteView(generic.DeleteView):
@@ -140,5 +151,41 @@ class SynonymGroupViewSet(ModelViewSet):
     )
 
 
+class HotBlockCreateView(ServiceFormMixin, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.save_hot_block(None, data["word"], actor=self.request.user, note=data.get("note", ""))
+
+
+class HotBlockEditView(ServiceFormMixin, generic.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.save_hot_block(
+            self.object, data["word"], actor=self.request.user, note=data.get("note", "")
+        )
+
+
+class HotBlockDeleteView(_RefusalAwareDeleteView):
+    def delete_action(self):
+        services.delete_hot_block(self.object, actor=self.request.user)
+
+
+class HotSearchBlockViewSet(ModelViewSet):
+    model = HotSearchBlock
+    icon = "cross"
+    menu_label = "热门搜索屏蔽词"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = ["word", "note", "updated_at"]
+    search_fields = ["word", "note"]
+    add_view_class = HotBlockCreateView
+    edit_view_class = HotBlockEditView
+    delete_view_class = HotBlockDeleteView
+    edit_handler = ObjectList(
+        [FieldPanel("word", help_text=HOT_BLOCK_HELP), FieldPanel("note")], base_form_class=HotSearchBlockForm
+    )
+
+
 word_viewset = SearchWordViewSet("search-words")
+hot_block_viewset = HotSearchBlockViewSet("search-hot-blocks")
 synonym_viewset = SynonymGroupViewSet("search-synonyms")

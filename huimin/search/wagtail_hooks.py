@@ -8,7 +8,7 @@ returning a `MenuItem`, hidden from people who may not use it).
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
-from .vocabulary_admin import synonym_viewset, word_viewset
+from .vocabulary_admin import hot_block_viewset, synonym_viewset, word_viewset
 
 MENU_HOOK = "register_search_menu_item"
 
@@ -29,12 +29,15 @@ VOCABULARY_LOG_ACTIONS = {
     "huimin_search.synonyms_add": ("添加同义词组", "添加了一组同义词"),
     "huimin_search.synonyms_edit": ("修改同义词组", "修改了一组同义词"),
     "huimin_search.synonyms_delete": ("删除同义词组", "删除了一组同义词"),
+    "huimin_search.hot_block_add": ("添加热门搜索屏蔽词", "添加了热门搜索屏蔽词"),
+    "huimin_search.hot_block_edit": ("修改热门搜索屏蔽词", "修改了热门搜索屏蔽词"),
+    "huimin_search.hot_block_delete": ("删除热门搜索屏蔽词", "删除了热门搜索屏蔽词"),
 }
 
 
 @hooks.register("register_admin_viewset")
 def register_vocabulary_viewsets():
-    return [word_viewset, synonym_viewset]
+    return [word_viewset, synonym_viewset, hot_block_viewset]
 
 
 @hooks.register(MENU_HOOK)
@@ -45,6 +48,11 @@ def register_words_item():
 @hooks.register(MENU_HOOK)
 def register_synonyms_item():
     return synonym_viewset.get_menu_item(order=90)
+
+
+@hooks.register(MENU_HOOK)
+def register_hot_blocks_item():
+    return hot_block_viewset.get_menu_item(order=95)
 
 
 @hooks.register("register_log_actions")

@@ -7,7 +7,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from wagtail.models import Site
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from wagtail.models import ModelLogEntry, Site
 
 from huimin.conftest import DEMO_NOW
 from huimin.search import queries, services
@@ -109,17 +111,69 @@ def test_every_search_is_logged_with_personal_data_scrubbed(client, portal):
     assert entry.query == "低保 ＊ ＊ ＊", entry.query
 
 
+def _asked(query, *, site, visitors, results=3, now=DEMO_NOW - timedelta(days=1)):
+    for n in range(visitors):
+        services.log_search(query, site=site, results_count=results, visitor=f"visitor-{n}", now=now)
+
+
 def test_hot_searches_leave_out_zero_result_and_scrubbed_queries(portal):
     for q, count in [("养老", 5), ("火星", 0), ("低保 13912345678", 3), ("户籍 0527 8436 0000", 3)]:
-        for _ in range(3):
-            services.log_search(q, site=portal, results_count=count, now=DEMO_NOW - timedelta(days=1))
-    services.log_search("很久以前", site=portal, results_count=2, now=DEMO_NOW - timedelta(days=40))
+        _asked(q, site=portal, visitors=5, results=count)
+    _asked("很久以前", site=portal, visitors=5, results=2, now=DEMO_NOW - timedelta(days=40))
     hot = queries.hot_searches(site=portal, now=DEMO_NOW)
     assert "养老" in hot
     assert "火星" not in hot
     assert "很久以前" not in hot
     assert not any("＊" in q for q in hot)
     assert not any("8436" in q for q in hot)  # a grouped landline number is left out too
+
+
+def test_sixty_searches_from_one_visitor_plant_nothing_in_hot_searches(client, portal):
+    query = "政府网站工作要点"  # it finds documents, so only the visitors' count keeps it out
+    for _ in range(60):  # one address, as fast as it likes
+        client.get("/search/", {"q": query}, **HOST)
+    logged = SearchQueryLog.objects.filter(query=query)
+    assert logged.count() == 1 and logged.get().results_count > 0  # counted once a day
+    now = timezone.now()
+    assert query not in queries.hot_searches(site=portal, now=now)
+    _asked(query, site=portal, visitors=3, now=now)  # 4 distinct visitors: under the threshold of 5
+    assert query not in queries.hot_searches(site=portal, now=now)
+    _asked(query, site=portal, visitors=4, now=now)  # visitor-3 is the fifth
+    assert query in queries.hot_searches(site=portal, now=now)
+
+
+def test_a_query_asked_by_enough_visitors_is_hot_unless_sensitive_or_blocked(portal, django_user_model):
+    from huimin.letters import sensitive
+
+    banned = sensitive.words()[0]
+    for q in ("养老保险", f"{banned}怎么办", "代办资质找老王"):
+        _asked(q, site=portal, visitors=5)
+    assert queries.hot_searches(site=portal, now=DEMO_NOW) == ["代办资质找老王", "养老保险"]
+    with pytest.raises(PermissionDenied):
+        services.save_hot_block(None, "老王", actor=django_user_model.objects.create_user("nobody"))
+    services.save_hot_block(None, "老王", actor=None)
+    assert queries.hot_searches(site=portal, now=DEMO_NOW) == ["养老保险"]
+    with pytest.raises(ValidationError):  # the same word again, folded
+        services.save_hot_block(None, "老王", actor=None)
+
+
+def test_the_visitor_is_kept_as_a_keyed_hash_never_the_address(client, portal):
+    client.get("/search/", {"q": "公积金"}, REMOTE_ADDR="203.0.113.9", **HOST)
+    entry = SearchQueryLog.objects.get(query="公积金")
+    assert entry.visitor == services.visitor_key("203.0.113.9") and len(entry.visitor) == 16
+    assert "203.0.113.9" not in entry.visitor and entry.visitor != services.visitor_key("203.0.113.10")
+
+
+def test_editors_keep_words_out_of_hot_searches_in_the_admin(admin_client):
+    listing = admin_client.get("/admin/search-hot-blocks/", HTTP_HOST="127.0.0.1")
+    assert listing.status_code == 200 and "热门搜索屏蔽词" in listing.content.decode()
+    response = admin_client.post(
+        "/admin/search-hot-blocks/new/", {"word": "加微信", "note": "广告"}, HTTP_HOST="127.0.0.1"
+    )
+    assert response.status_code == 302
+    assert ModelLogEntry.objects.filter(action="huimin_search.hot_block_add").exists()
+    again = admin_client.post("/admin/search-hot-blocks/new/", {"word": "加微信"}, HTTP_HOST="127.0.0.1")
+    assert again.status_code == 200 and "已存在" in again.content.decode()
 
 
 def test_best_bets_come_first_with_their_label(client, portal):
