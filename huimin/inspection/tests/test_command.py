@@ -116,7 +116,8 @@ PLANTED = {"sucheng.localhost": ("column_stale", "通知公告"), "slj.localhost
     "host", ["127.0.0.1", "shuyang.localhost", "sucheng.localhost", "slj.localhost", "jyj.localhost"]
 )
 def test_the_demo_sites_show_their_planted_faults_and_nothing_false(live_demo, host):
-    site = Site(f"http://{host}:{live_demo['port']}/", timezone.localtime())
+    # Inspected at the server's own clock (pinned to the demo's `now`), as the patrol sees a site live.
+    site = Site(f"http://{host}:{live_demo['port']}/", timezone.localtime(live_demo["now"]))
     crawl = inspect_site(site, Options(rate=0, max_pages=60, check_external=False))
     assert crawl.pages_crawled >= 30
     # A development server over plain HTTP, and the demo's columns that really are empty (征集调查).
