@@ -28,5 +28,7 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler400 = "huimin.core.views.bad_request"
+handler403 = "huimin.core.views.permission_denied"
 handler404 = "huimin.core.views.page_not_found"
 handler500 = "huimin.core.views.server_error"

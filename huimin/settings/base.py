@@ -73,7 +73,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "huimin.urls"
-HUIMIN_API = "huimin.api.api"  # the assembled /api/v1/ instance, for `huimin openapi`
+HUIMIN_API = "huimin.api.api"
+CSRF_FAILURE_VIEW = "huimin.core.views.csrf_failure"  # the assembled /api/v1/ instance, for `huimin openapi`
 
 TEMPLATES = [
     {

@@ -206,3 +206,36 @@ def test_the_citizen_supplements_and_rates_through_the_query_page(client, django
     letter.refresh_from_db()
     assert letter.rating == "basically"
     assert "您的评价：基本满意" in client.get(FOLLOW + f"?id={letter.pk}").content.decode()
+
+
+@pytest.mark.parametrize("charset", ["gbk", "gb18030", "big5"])
+def test_a_form_posted_in_another_charset_gets_a_chinese_400_and_nothing_is_stored(charset):
+    from urllib.parse import urlencode
+
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)  # as a real browser: CSRF checked, reading the body
+    browser.get(WRITE, HTTP_HOST="127.0.0.1:8000")
+    token = browser.cookies["csrftoken"].value
+    body = urlencode({**VALID, **solved(), "csrfmiddlewaretoken": token}, encoding=charset, errors="replace")
+    before = Letter.objects.count()
+    response = browser.post(
+        WRITE,
+        body,
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+        HTTP_HOST="127.0.0.1:8000",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'lang="zh-CN"' in page and "UTF-8" in page and "请求无法处理" in page
+    assert Letter.objects.count() == before
+
+
+def test_a_post_without_its_csrf_token_gets_a_chinese_403():
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(WRITE, {**VALID, **solved()}, HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'lang="zh-CN"' in page and "页面已过期" in page and "Forbidden" not in page
