@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from huimin.core.forms import CompleteDataFormMixin
+
 from . import content_rules
 
 #: How many problems are named on one field; the rest are counted.
@@ -16,7 +18,7 @@ MAX_ERRORS_PER_FIELD = 10
 PUBLISH_ACTION = "action-publish"
 
 
-class AccessiblePageForm(WagtailAdminPageForm):
+class AccessiblePageForm(CompleteDataFormMixin, WagtailAdminPageForm):
     """Base form for page types with body content: `base_form_class = AccessiblePageForm`."""
 
     @property

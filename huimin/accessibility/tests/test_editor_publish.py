@@ -240,3 +240,23 @@ def test_readers_get_no_userbar_and_the_text_version_stays_script_free(editor, a
 
 def _path(page):
     return page.get_url_parts()[2]
+
+
+@pytest.mark.parametrize("broken", [{"charts-count": None}, {"charts-count": "两个"}, {"charts-count": "1"}])
+def test_a_post_without_the_streams_management_fields_is_a_chinese_400_and_nothing_changes(
+    editor, article, broken
+):
+    url = _edit_url(article)
+    data = _form_data(editor, url, title="不应保存的标题")
+    for name, value in broken.items():  # "1" claims a block whose -type, -value and -order are missing
+        if value is None:
+            data.pop(name)
+        else:
+            data[name] = value
+    revisions = Revision.objects.filter(object_id=str(article.pk)).count()
+    response = editor.post(url, data)
+    assert response.status_code == 400
+    assert "请求无法处理" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title != "不应保存的标题"
+    assert Revision.objects.filter(object_id=str(article.pk)).count() == revisions
