@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "huimin.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "huimin.core.middleware.KnownHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -182,6 +183,8 @@ HUIMIN_LETTER_NOTIFIERS = env.list("HUIMIN_LETTER_NOTIFIERS", ["huimin.letters.n
 TASKS = {"default": {"BACKEND": env.str("HUIMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 WAGTAIL_SITE_NAME = "惠民政府网站集约化平台"
+# No request leaves for wagtail.org: government networks are often closed, and the CSP forbids it anyway.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]

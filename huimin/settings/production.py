@@ -23,8 +23,17 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0, minimum=0)
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Behind HTTPS (the default), browsers are told to use nothing else for a year, on the department sites
+# (subdomains of the portal) too. A city whose other systems still serve a subdomain over plain HTTP sets
+# SECURE_HSTS_INCLUDE_SUBDOMAINS=0 and SECURE_HSTS_PRELOAD=0 until they move. Redirecting plain HTTP is
+# nginx's job (docs/operations.md), so Django's own redirect (security.W008) stays off: local probes and
+# timers reach the app over plain HTTP on the loopback address.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SESSION_COOKIE_SECURE)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", SESSION_COOKIE_SECURE)
+X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview shows the page in a frame of the admin's own origin
+# security.W019 asks for DENY, which would break that preview; CSP frame-ancestors 'self' says the same.
+SILENCED_SYSTEM_CHECKS = ["security.W008", "security.W019"]
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE  # noqa: F405
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -104,3 +104,16 @@ def test_production_starts_with_its_secrets(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_passes_the_deployment_checks_with_no_warning(tmp_path):
+    result = _huimin(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SETTINGS_MODULE="huimin.settings.production",
+        SECRET_KEY="k9#Lq2@zP8!mW4&vR7^tY1*uE5(oI3)pA6-x" * 2,
+        WAGTAILADMIN_BASE_URL="https://www.example.gov.cn",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        HUIMIN_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
