@@ -7,7 +7,8 @@ from .views import page_not_found
 
 
 class KnownHostMiddleware:
-    """Answer 404 for any host that no site of the group (and no admin host) claims.
+    """Answer 404 for any host that no site of the group (and no admin host) claims, and for the admin on a
+    site's host when HUIMIN_ADMIN_ONLY_ON_ADMIN_HOSTS is on (production).
 
     Runs before sessions and CSRF so a stray Host header costs one indexed query and nothing else.
     """
@@ -17,7 +18,11 @@ class KnownHostMiddleware:
 
     def __call__(self, request: HttpRequest):
         host = request.get_host().rsplit(":", 1)[0].lower().strip("[]")
-        if host not in settings.HUIMIN_ADMIN_HOSTS and not Site.objects.filter(hostname=host).exists():
+        admin_host = host in settings.HUIMIN_ADMIN_HOSTS
+        refused = not admin_host and not Site.objects.filter(hostname=host).exists()
+        if not refused and not admin_host and settings.HUIMIN_ADMIN_ONLY_ON_ADMIN_HOSTS:
+            refused = request.path_info.startswith("/admin/")  # the admin answers on the admin hosts only
+        if refused:
             response = page_not_found(request, None)
             add_never_cache_headers(response)
             return response

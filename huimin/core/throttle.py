@@ -48,6 +48,14 @@ def hit(bucket: str, key: str, *, limit: int, window: timedelta, now: datetime |
     return True
 
 
+def clear(bucket: str, key: str) -> int:
+    """Forget every attempt of `key` in `bucket` (an administrator lifting a lock); how many there were."""
+    if not key:
+        return 0
+    deleted, _ = Attempt.objects.filter(bucket=bucket, key_hash=_hash(key)).delete()
+    return deleted
+
+
 def client_ip(request: HttpRequest) -> str:
     """The address the request came from. `X-Forwarded-For` is believed only when the direct peer is one of
     HUIMIN_TRUSTED_PROXIES, and then its right-most address that is not itself a trusted proxy is taken."""

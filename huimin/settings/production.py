@@ -11,6 +11,7 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS") or ["*"]
 WAGTAILADMIN_BASE_URL = env.required("WAGTAILADMIN_BASE_URL")
+HUIMIN_ADMIN_ONLY_ON_ADMIN_HOSTS = env.bool("HUIMIN_ADMIN_ONLY_ON_ADMIN_HOSTS", True)
 
 WHITENOISE_USE_FINDERS = False
 STORAGES = {
