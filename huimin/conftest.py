@@ -145,7 +145,7 @@ def live_demo(tmp_path_factory):
                 server.kill()
                 pytest.fail("demo server did not start: " + (tmp_dir / "server.log").read_text()[-2000:])
             time.sleep(0.2)
-    yield {"base_url": base_url, "port": port, "now": DEMO_NOW}
+    yield {"base_url": base_url, "port": port, "now": DEMO_NOW, "database_url": env["DATABASE_URL"]}
     server.terminate()
     server.wait(timeout=10)
     log.close()

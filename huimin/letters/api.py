@@ -5,7 +5,9 @@ without one, the letter counts as the public web channel, with its limits, and i
 site's own pages: same origin with a valid CSRF token, so another web site cannot file letters from its
 visitors' browsers. Every request must be `Content-Type: application/json` (a cross-origin JSON post needs
 a CORS preflight, which this API never grants). `external_id` makes a retry
-safe: the same id on the same channel returns the letter already received instead of a second one.
+safe: the same id on the same channel returns the letter already received instead of a second one, with
+the same query password (derived from the secret key, the channel and the id), so a client whose first
+answer was lost (the server died after committing) still gets a working code and password.
 """
 
 from __future__ import annotations
@@ -50,7 +52,12 @@ class LetterIn(Schema):
 class LetterReceived(Schema):
     id: int
     query_code: str
-    query_password: str | None = Field(description="查询密码，只在首次受理时返回；重复提交时为 null")
+    query_password: str | None = Field(
+        description=(
+            "查询密码。渠道（带令牌）以同一 external_id 重复提交时再次返回同一密码；"
+            "网站渠道只在首次受理时返回，重复提交时为 null"
+        )
+    )
     duplicate: bool = Field(description="是否为已受理留言的重复提交")
     channel: str
     state: str
@@ -144,17 +151,18 @@ def create_letter(request: HttpRequest, payload: LetterIn):
         raise HttpError(429, error.messages[0]) from None
     except ValidationError as error:
         raise HttpError(400, "；".join(error.messages)) from None
+    duplicate = getattr(letter, "retried", False)
     body = {
         "id": letter.pk,
         "query_code": letter.query_code,
         "query_password": password or None,
-        "duplicate": not password,
+        "duplicate": duplicate,
         "channel": letter.channel,
         "state": letter.state,
         "received_at": timezone.localtime(letter.received_at),
         "reply_due": timezone.localtime(letter.reply_due) if letter.reply_due else None,
     }
-    return Status(200 if not password else 201, body)
+    return Status(200 if duplicate else 201, body)
 
 
 class PlatformEventIn(Schema):

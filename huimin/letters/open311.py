@@ -272,12 +272,14 @@ def _create(request):
         status = 429 if isinstance(error, services.TooManyLetters) else 400
         raise Problem(status, "；".join(error.messages)) from None
     code = letter.query_code
+    retried = getattr(letter, "retried", False)
     if password:
-        notice = f"留言已受理。查询码 {code}，查询密码 {password}，可在本站“网民留言”查询办理进度。"
+        earlier = "该留言此前已受理。" if retried else "留言已受理。"
+        notice = f"{earlier}查询码 {code}，查询密码 {password}，可在本站“网民留言”查询办理进度。"
     else:
         notice = f"该留言此前已受理，查询码 {code}，可在本站“网民留言”查询办理进度；查询密码不再重复提供。"
     body = [{"service_request_id": code, "service_notice": notice, "account_id": None}]
-    return JsonResponse(body, status=201 if password else 200, **JSON)
+    return JsonResponse(body, status=200 if retried else 201, **JSON)
 
 
 @csrf_exempt

@@ -3,6 +3,8 @@ runs in a transaction with the letter row locked, recomputes the deadlines and w
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -124,6 +126,25 @@ def _refuse_control_characters(data: LetterData) -> None:
         raise ValidationError(problems)
 
 
+def _retry_password(data: LetterData) -> str:
+    """The query password of a letter a token channel hands in with its own id: derived from the secret key,
+    the channel and that id, so a retry after a lost answer (the server died after committing) receives the
+    same password again. Only the channel can ask: its token decides the channel, and the id is its own.
+    The web channel has no token, so its letters always get a random password, returned once."""
+    if not data.external_id or data.channel == Channel.WEB:
+        return ""
+    message = f"letter-password:{data.channel}:{data.external_id}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10**6:06d}"
+
+
+def _password_again(letter: Letter, data: LetterData) -> str:
+    """The password of a retried letter, when it is the derived one (it is not after the secret key changed,
+    and never for the web channel); empty otherwise."""
+    password = _retry_password(data)
+    return password if password and check_password(password, letter.query_password) else ""
+
+
 def _new_code() -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
@@ -134,8 +155,9 @@ def _new_code() -> str:
 def submit_letter(data: LetterData, *, now: datetime | None = None) -> tuple[Letter, str]:
     """Receive a letter. Returns it with the query password, which is shown to the citizen once and kept
     only as a hash. A letter with the `external_id` of one already received on the same channel is that
-    letter (returned with an empty password). Error reports (找错) go to the site's administrators, who
-    dispatch them.
+    letter (marked `retried = True`), returned with the same password when a token channel sent it
+    (`_retry_password`), else with an empty password. Error reports (找错) go to the site's administrators,
+    who dispatch them.
 
     The slow parts (hashing the password, computing the deadlines) are done before the transaction, which
     only writes: on SQLite the write lock is held for milliseconds, not for the hashing. A unique
@@ -153,9 +175,10 @@ def submit_letter(data: LetterData, *, now: datetime | None = None) -> tuple[Let
             raise TooManyLetters("您所在网络一小时内提交的留言过多，请稍后再试；紧急事项请拨打 12345。")
     if data.external_id:
         earlier = Letter.objects.filter(channel=data.channel, external_id=data.external_id).first()
-        if earlier is not None:
-            return earlier, ""  # the same letter sent again (a retry): never stored twice
-    password = f"{secrets.randbelow(10**6):06d}"
+        if earlier is not None:  # the same letter sent again (a retry): never stored twice
+            earlier.retried = True
+            return earlier, _password_again(earlier, data)
+    password = _retry_password(data) or f"{secrets.randbelow(10**6):06d}"
     calendar = default_calendar()
     letter = Letter(
         site=data.site,
@@ -206,7 +229,9 @@ def submit_letter(data: LetterData, *, now: datetime | None = None) -> tuple[Let
             attachments.storage().delete(attachment.file.name)
         if not (isinstance(error, IntegrityError) and data.external_id):
             raise
-        return Letter.objects.get(channel=data.channel, external_id=data.external_id), ""
+        earlier = Letter.objects.get(channel=data.channel, external_id=data.external_id)
+        earlier.retried = True
+        return earlier, _password_again(earlier, data)
     return letter, password
 
 

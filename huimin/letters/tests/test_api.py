@@ -6,6 +6,7 @@ import json
 import pytest
 from django.test import override_settings
 
+from huimin.letters import services
 from huimin.letters.models import Letter
 
 pytestmark = pytest.mark.django_db
@@ -48,12 +49,37 @@ def test_a_retry_with_the_same_external_id_is_the_same_letter(client):
     first = post(client, {**GOOD, "external_id": "APP-77"}, token="app-secret").json()
     again = post(client, {**GOOD, "external_id": "APP-77"}, token="app-secret")
     assert again.status_code == 200
-    assert (
-        again.json()["id"] == first["id"]
-        and again.json()["duplicate"]
-        and again.json()["query_password"] is None
-    )
+    assert again.json()["id"] == first["id"] and again.json()["duplicate"] and not first["duplicate"]
+    # The same password again, which opens the letter: a client whose first answer was lost recovers it.
+    assert again.json()["query_password"] == first["query_password"]
+    assert services.check_query(first["query_code"], again.json()["query_password"]).pk == first["id"]
     assert Letter.objects.filter(external_id="APP-77").count() == 1
+
+
+@override_settings(HUIMIN_LETTER_TOKENS=TOKENS)
+def test_only_the_channel_that_sent_a_letter_can_have_its_password_again(client):
+    first = post(client, {**GOOD, "external_id": "SAME-1"}, token="app-secret").json()
+    other = post(client, {**GOOD, "external_id": "SAME-1"}, token="hotline-secret")
+    assert other.status_code == 201 and other.json()["id"] != first["id"]  # another channel's own letter
+    assert (
+        other.json()["query_password"] != first["query_password"]
+        or other.json()["query_code"] != first["query_code"]
+    )
+    web = post(client, {**GOOD, "external_id": "WEB-1", "contact_phone": "13600000001"})
+    web_again = post(client, {**GOOD, "external_id": "WEB-1", "contact_phone": "13600000001"})
+    assert web.status_code == 201 and web.json()["query_password"]
+    assert (
+        web_again.status_code == 200 and web_again.json()["query_password"] is None
+    )  # no token, no password
+
+
+@override_settings(HUIMIN_LETTER_TOKENS=TOKENS)
+def test_after_the_secret_key_changes_a_retry_gets_no_password_rather_than_a_wrong_one(client, settings):
+    first = post(client, {**GOOD, "external_id": "KEY-1"}, token="app-secret").json()
+    settings.SECRET_KEY = "another-secret-key-" * 4
+    again = post(client, {**GOOD, "external_id": "KEY-1"}, token="app-secret")
+    assert again.status_code == 200 and again.json()["id"] == first["id"]
+    assert again.json()["query_password"] is None
 
 
 @override_settings(HUIMIN_LETTER_TOKENS=TOKENS)
