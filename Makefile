@@ -40,14 +40,14 @@ worker: install
 	$(BIN)/huimin db_worker --queue-name '*'
 
 test: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The whole suite with the clock of every process (tests, the browser tests' server, Chromium) moved by
 # CLOCK_OFFSET: a test that reads today's date instead of pinning its clock fails here.
 test-moved: install
 	@test -n "$(LIBFAKETIME)" || { echo "libfaketime not found: apt-get install faketime"; exit 2; }
 	@echo "Running the suite with the clock moved $(CLOCK_OFFSET): $$(FAKETIME='$(CLOCK_OFFSET)' LD_PRELOAD=$(LIBFAKETIME) date -R)"
-	FAKETIME="$(CLOCK_OFFSET)" LD_PRELOAD="$(LIBFAKETIME)" $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	FAKETIME="$(CLOCK_OFFSET)" LD_PRELOAD="$(LIBFAKETIME)" $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # Refresh the pictures in docs/accessibility.md from a real browser.
 screenshots: install
