@@ -54,7 +54,9 @@ def test_the_page_works_without_javascript(live_demo, chromium):
         page = context.new_page()
         page.goto(_url(live_demo, "/search/"))
         page.fill("#search-q", "高龄津贴")
-        page.click("button[type=submit] >> text=搜索")
+        with page.expect_navigation():  # read the results page, not the one being left
+            page.click("button[type=submit] >> text=搜索")
+        assert "q=" in page.url
         assert "/bszn/gljtsl/" in page.content()
     finally:
         context.close()
