@@ -15,7 +15,7 @@ from wagtail.models import Site
 from huimin.guides.models import ServiceGuidePage
 from huimin.guides.services import ensure_index, upsert_guide
 from huimin.policies.models import PolicyPage
-from huimin.sites.models import OrgUnit
+from huimin.sites.models import OrgUnit, SiteIdentity
 
 INDEX_SLUG = "bszn"
 CENTRE = "宿迁市洪泽湖东路19号宿迁市民服务中心"
@@ -334,12 +334,13 @@ GUIDES = [
 ]
 
 
-def _document(title: str, text: str):
+def _document(title: str, text: str, collection):
+    """A guide's form, in its site's collection, where the site's staff (and only they) reach it."""
     Document = get_document_model()
     existing = Document.objects.filter(title=title).first()
     if existing:
         return existing
-    document = Document(title=title)
+    document = Document(title=title, collection=collection)
     document.file.save(
         f"guide-form-{abs(hash(title)) % 10**8}.txt", ContentFile(text.encode("utf-8")), save=False
     )
@@ -347,7 +348,7 @@ def _document(title: str, text: str):
     return document
 
 
-def _guide_data(entry: dict, unit: OrgUnit) -> dict:
+def _guide_data(entry: dict, unit: OrgUnit, collection) -> dict:
     title, clause = entry["basis"]
     policy = PolicyPage.objects.live().filter(title__contains=entry["policy_hint"]).order_by("pk").first()
     bases = [{"title": title, "clause": clause}]
@@ -358,10 +359,10 @@ def _guide_data(entry: dict, unit: OrgUnit) -> dict:
         material = dict(material)
         if material["needs_form"]:
             material["blank_form"] = _document(
-                f"{material['name']}（空白表格）", f"{material['name']}\n\n申请人：\n"
+                f"{material['name']}（空白表格）", f"{material['name']}\n\n申请人：\n", collection
             )
             material["sample"] = _document(
-                f"{material['name']}（填写样表）", f"{material['name']}（样表）\n\n申请人：张三\n"
+                f"{material['name']}（填写样表）", f"{material['name']}（样表）\n\n申请人：张三\n", collection
             )
         materials.append(material)
     return {
@@ -404,6 +405,7 @@ def build_service_demo(spec: dict, now: datetime, admin) -> int:
         index = indexes[entry["site"]]
         if ServiceGuidePage.objects.child_of(index).filter(slug=entry["slug"]).exists():
             continue
-        upsert_guide(_guide_data(entry, OrgUnit.objects.get(name=entry["unit"])), index)
+        collection = SiteIdentity.objects.get(site__hostname=entry["site"]).collection
+        upsert_guide(_guide_data(entry, OrgUnit.objects.get(name=entry["unit"]), collection), index)
         created += 1
     return created

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "huimin.accessibility.middleware.DisplayModeMiddleware",
+    "huimin.sites.middleware.SharedScreenScopeMiddleware",
 ]
 
 ROOT_URLCONF = "huimin.urls"

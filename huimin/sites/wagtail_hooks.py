@@ -1,3 +1,4 @@
+from django.http import Http404
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -5,7 +6,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from huimin.core.admin_views import ServiceFormMixin
 
-from . import services
+from . import scoping, services
+from .admin_api import ScopedDocumentsAdminAPIViewSet, ScopedImagesAdminAPIViewSet
 from .models import ColumnType, Membership, OrgUnit
 
 
@@ -80,3 +82,24 @@ def register_site_log_actions(actions):
     actions.register_action("huimin.site.create", "创建站点", "创建了站点")
     actions.register_action("huimin.role.assign", "授予角色", "授予了角色")
     actions.register_action("huimin.role.revoke", "撤销角色", "撤销了角色")
+
+
+# --- the scope of Wagtail's shared screens (scoping.py, docs/decisions/0014) -----------------------------
+
+
+@hooks.register("construct_page_chooser_queryset")
+def scope_page_chooser(pages, request):
+    return scoping.choosable_pages(pages, request.user)
+
+
+@hooks.register("construct_admin_api", order=100)
+def scope_admin_api_media(router):
+    # Registered after Wagtail's own (order 100), so these replace its document and image endpoints.
+    router.register_endpoint("documents", ScopedDocumentsAdminAPIViewSet)
+    router.register_endpoint("images", ScopedImagesAdminAPIViewSet)
+
+
+@hooks.register("before_serve_document")
+def serve_only_reachable_or_published(document, request):
+    if not scoping.may_download(request.user, document):
+        raise Http404("文件不存在。")
