@@ -2,10 +2,14 @@
 
 - `demo`: the demo site group, built once per session in the test database by the real builder.
 - `live_demo`: a real `huimin runserver` process serving the demo from its own database (same engine as the
-  suite), for browser tests. Its clock is pinned: it starts at `DEMO_NOW` and ticks from there, so what a
-  browser test sees (this month's figures, deadlines, ages of content) is the same on any day it runs.
+  suite), for browser tests and the API's contract test. Its clock is pinned: it starts at `DEMO_NOW` and
+  ticks from there, so what a browser test sees (this month's figures, deadlines, ages of content) is the same
+  on any day it runs. It needs no browser; it knows one letters channel token (`letter_token`) and lifts the
+  open API's hourly limit per address, so a test that sends many API requests is not answered 429.
 - `browser_page`: a Playwright page in Debian's Chromium. Browser tests skip with a reason when Chromium is
   absent on a developer's machine, and fail instead in CI (CI=true or HUIMIN_REQUIRE_BROWSER=1).
+- Every test: `client.login` and `client.force_login` stand for a complete staff login, password and second
+  factor (decision 0012); tests of the second step itself log in through /admin/login/.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ PINNED_HUIMIN = (
     "from huimin.cli import main\n"
     "sys.exit(main(sys.argv[2:]))\n"
 )
+# The letters channel token the live demo knows (channel `other`): a test hands in letters with it.
+LIVE_LETTER_TOKEN = "live-demo-channel-token"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -51,6 +57,33 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         result = build_demo(port=8000, now=DEMO_NOW)
     return result
+
+
+@pytest.fixture(autouse=True)
+def _client_logins_pass_the_second_factor(monkeypatch):
+    """`client.login` and `client.force_login` skip the login view, and with it the second step: here they
+    also record the person's device in the session, under django-otp's key, as the second step does (a
+    device is made for a person who must have one and has none)."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from huimin.core import otp
+
+        original(self, user, backend)
+        device = next(devices_for_user(user), None)
+        if device is None and otp.is_required(user):
+            device = TOTPDevice.objects.create(user=user, name="测试设备", confirmed=True)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
 
 
 @pytest.fixture
@@ -108,11 +141,6 @@ def _server_database_url(tmp_dir: Path) -> str:
 @pytest.fixture(scope="session")
 def live_demo(tmp_path_factory):
     """Serve the demo with a real server process; yields its base URL (http://127.0.0.1:PORT)."""
-    if _chromium_path() is None:
-        message = "Chromium not found (install Debian's chromium or set HUIMIN_CHROMIUM)"
-        if _require_browser():
-            pytest.fail(message + "; browser tests must run in CI")
-        pytest.skip(message)
     tmp_dir = tmp_path_factory.mktemp("live_demo")
     port = _free_port()
     env = {
@@ -122,6 +150,8 @@ def live_demo(tmp_path_factory):
         "DATABASE_URL": _server_database_url(tmp_dir),
         "HUIMIN_VAR_DIR": str(tmp_dir),
         "HUIMIN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "HUIMIN_LETTER_TOKENS": f"other={LIVE_LETTER_TOKEN}",
+        "HUIMIN_OPENDATA_API_PER_IP_HOUR": "1000000",
         "LOG_LEVEL": "WARNING",
     }
     huimin = [sys.executable, "-c", PINNED_HUIMIN, DEMO_NOW.isoformat()]
@@ -145,14 +175,26 @@ def live_demo(tmp_path_factory):
                 server.kill()
                 pytest.fail("demo server did not start: " + (tmp_dir / "server.log").read_text()[-2000:])
             time.sleep(0.2)
-    yield {"base_url": base_url, "port": port, "now": DEMO_NOW, "database_url": env["DATABASE_URL"]}
+    yield {
+        "base_url": base_url,
+        "port": port,
+        "now": DEMO_NOW,
+        "database_url": env["DATABASE_URL"],
+        "letter_token": LIVE_LETTER_TOKEN,
+        "log": tmp_dir / "server.log",
+    }
     server.terminate()
     server.wait(timeout=10)
     log.close()
 
 
 @pytest.fixture(scope="module")
-def chromium(live_demo):
+def chromium():
+    if _chromium_path() is None:
+        message = "Chromium not found (install Debian's chromium or set HUIMIN_CHROMIUM)"
+        if _require_browser():
+            pytest.fail(message + "; browser tests must run in CI")
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; later database tests in this process

@@ -9,6 +9,9 @@ an idle timeout and an absolute session lifetime, and a password policy.
   user's history, action `huimin.login` …) and to the `huimin.login` logger, with the client address.
 - `IdleTimeoutMiddleware` logs a person out after HUIMIN_SESSION_IDLE_MINUTES without a request;
   SESSION_COOKIE_AGE (HUIMIN_SESSION_MAX_HOURS) ends every session, however busy.
+- Passwords: at least HUIMIN_PASSWORD_MIN_LENGTH characters of three classes, and none of the last
+  HUIMIN_PASSWORD_HISTORY (`PasswordHistoryValidator`, hashes kept in `PreviousPassword`).
+- The second step after the password (TOTP, backup codes) is `core.otp`.
 """
 
 from __future__ import annotations
@@ -19,13 +22,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, logout, password_validation
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 from wagtail.admin.forms.auth import LoginForm
 from wagtail.log_actions import log
 
 from . import throttle
+from .models import PreviousPassword
 
 logger = logging.getLogger("huimin.login")
 ACCOUNT_BUCKET = "login-account"
@@ -165,3 +172,42 @@ class CharacterClassesValidator:
 
     def get_help_text(self):
         return f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.classes} 种。"
+
+
+class PasswordHistoryValidator:
+    """None of a person's last `count` passwords again. Each password set is recorded (its hash, as stored on
+    the user) when the user is saved (Django calls `password_changed`); only the newest `count` are kept.
+    Accounts made with `create_user` (createsuperuser, scripts) record nothing at first, so the first time a
+    new password is checked for a person with no history, their current password is recorded first."""
+
+    def __init__(self, count: int = 5):
+        self.count = count
+
+    def _newest(self, user):
+        return PreviousPassword.objects.filter(user=user).order_by("-set_at", "-pk")
+
+    def validate(self, password, user=None):
+        if user is None or user.pk is None:
+            return
+        hashes = list(self._newest(user)[: self.count].values_list("password", flat=True))
+        if not hashes and user.has_usable_password():
+            PreviousPassword.objects.create(user=user, password=user.password, set_at=timezone.now())
+            hashes = [user.password]
+        elif user.has_usable_password() and user.password not in hashes:
+            hashes = [user.password, *hashes[: self.count - 1]]
+        if any(check_password(password, encoded) for encoded in hashes):
+            raise ValidationError(self.get_error_message(), code="password_reused")
+
+    def password_changed(self, password, user=None):
+        if user is None or user.pk is None or not user.has_usable_password():
+            return
+        with transaction.atomic():
+            PreviousPassword.objects.create(user=user, password=user.password, set_at=timezone.now())
+            stale = list(self._newest(user)[self.count :].values_list("pk", flat=True))
+            PreviousPassword.objects.filter(pk__in=stale).delete()
+
+    def get_error_message(self):
+        return f"不能使用最近 {self.count} 次用过的密码，请换一个新密码。"
+
+    def get_help_text(self):
+        return f"不能与最近 {self.count} 次用过的密码相同。"

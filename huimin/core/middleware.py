@@ -1,8 +1,13 @@
+import base64
+import re
+from hashlib import sha256
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.cache import add_never_cache_headers
 from wagtail.models import Site
 
+from . import csp
 from .views import page_not_found
 
 
@@ -31,10 +36,13 @@ class KnownHostMiddleware:
 
 # --- browser hardening headers --------------------------------------------------------------------------
 # Public pages run no inline script and load nothing from another origin (the CDN rule): their policy
-# allows scripts from this origin only. Wagtail's admin (and the API's Swagger page) still has a few inline
-# scripts of its own (inline panels, date widgets), so those paths also allow inline script until Wagtail's
-# templates carry nonces; everything else in their policy is the same. Inline styles stay allowed: topic
-# palettes set custom properties in style attributes.
+# allows scripts from this origin only. Wagtail's admin (and the API's Swagger page) also runs inline
+# scripts of Wagtail's own (inline panels, date and time widgets, chooser widgets): there each response
+# allows, besides this origin, only the scripts that carry its nonce (`core/csp.py`), which the templates
+# overridden under core/templates/wagtailadmin/ and the patched chooser widget write; an injected script has
+# no nonce and does not run. Neither policy allows 'unsafe-inline' or 'unsafe-eval' for scripts (decision
+# 0011 lists each inline script and how it got its nonce). Inline styles stay allowed: topic palettes set
+# custom properties in style attributes, and Wagtail's admin sets styles from its scripts.
 _CSP_COMMON = (
     "default-src 'self'",
     "img-src 'self' data: blob:",
@@ -48,7 +56,6 @@ _CSP_COMMON = (
     "frame-ancestors 'self'",
 )
 CSP_PUBLIC = "; ".join(("script-src 'self'", *_CSP_COMMON))
-CSP_ADMIN = "; ".join(("script-src 'self' 'unsafe-inline'", *_CSP_COMMON))
 ADMIN_PATHS = ("/admin/", "/api/v1/docs")
 # Nothing on the group's sites asks for these powers; a planted script could not either.
 PERMISSIONS_POLICY = (
@@ -58,15 +65,41 @@ PERMISSIONS_POLICY = (
 )
 
 
+# One exception, on one path: Jcrop, which Wagtail's focal-point chooser runs on an image's edit page, probes
+# for touch support by setting the no-op handler ontouchstart="return;" on a detached element. That handler
+# body, and no other, is allowed there by its hash ('unsafe-hashes' lets a hash match an event-handler
+# attribute), so the probe runs as it did before the nonces and reports no violation.
+JCROP_TOUCH_PROBE = "'unsafe-hashes' 'sha256-{}'".format(
+    base64.b64encode(sha256(b"return;").digest()).decode()
+)
+_ADMIN_SCRIPT_EXCEPTIONS = ((re.compile(r"/admin/images/\d+/\Z"), JCROP_TOUCH_PROBE),)
+
+
+def csp_admin(nonce: str, path: str = "") -> str:
+    """The admin's policy: the public one, plus the inline scripts that carry this response's nonce (and, on
+    the path of an exception above, its allowance)."""
+    sources = ["'self'", f"'nonce-{nonce}'"]
+    sources += [allowed for pattern, allowed in _ADMIN_SCRIPT_EXCEPTIONS if pattern.match(path)]
+    return "; ".join(("script-src " + " ".join(sources), *_CSP_COMMON))
+
+
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy and Permissions-Policy on every response that has none of its own."""
+    """Content-Security-Policy and Permissions-Policy on every response that has none of its own; and the
+    request's script nonce (`request.csp_nonce`, drawn only when read), current while the response is made."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        response = self.get_response(request)
-        admin = request.path.startswith(ADMIN_PATHS)
-        response.headers.setdefault("Content-Security-Policy", CSP_ADMIN if admin else CSP_PUBLIC)
+        request.csp_nonce = nonce = csp.LazyNonce()
+        token = csp.activate(nonce)
+        try:
+            response = self.get_response(request)
+        finally:
+            csp.deactivate(token)
+        if request.path.startswith(ADMIN_PATHS):
+            response.headers.setdefault("Content-Security-Policy", csp_admin(str(nonce), request.path))
+        else:
+            response.headers.setdefault("Content-Security-Policy", CSP_PUBLIC)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

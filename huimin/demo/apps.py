@@ -5,3 +5,6 @@ class DemoConfig(AppConfig):
     name = "huimin.demo"
     label = "huimin_demo"
     verbose_name = "演示数据"
+
+    def ready(self):
+        from . import checks  # noqa: F401

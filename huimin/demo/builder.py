@@ -1,4 +1,7 @@
 """Builds the demo site group: org units, five sites, their columns, articles, the seed documents and users.
+The users whose role requires a second factor (the platform administrator) get a TOTP device with the demo's
+published secret (`second_factor_secret` in data/sitegroup.json), so anyone can sign in with an
+authenticator app; `huimin check --deploy` refuses that secret anywhere (checks.py).
 
 Safe to run again: everything is looked up by a natural key first, so a second run creates nothing new.
 Time is an argument: article dates are laid out backwards from `now`.
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+from base64 import b32decode
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,6 +26,7 @@ from wagtail.models import Page, Site
 
 from huimin.articles.models import ArticlePage
 from huimin.articles.services import publish_article
+from huimin.core import otp
 from huimin.demo.guides import build_service_demo
 from huimin.demo.handling_stats import build_handling_statistics_demo
 from huimin.demo.interviews import build_interview_demo
@@ -67,6 +72,8 @@ class Credential:
 @dataclass
 class DemoResult:
     password: str
+    second_factor_secret: str = ""
+    second_factor_users: list[str] = field(default_factory=list)
     sites: list[tuple[str, str]] = field(default_factory=list)
     credentials: list[Credential] = field(default_factory=list)
     articles_created: int = 0
@@ -100,7 +107,7 @@ def build_demo(
 
 def _build_demo(*, port: int, now: datetime, advance: Callable[[int], None]) -> DemoResult:
     spec = load_spec()
-    result = DemoResult(password=spec["password"])
+    result = DemoResult(password=spec["password"], second_factor_secret=spec["second_factor_secret"])
     units = _ensure_org_units(spec["org_units"])
     _retire_initial_site()
 
@@ -108,6 +115,11 @@ def _build_demo(*, port: int, now: datetime, advance: Callable[[int], None]) -> 
     admin = _ensure_user(admin_spec["username"], admin_spec["name"], spec["password"])
     site_services.assign_role(admin, role=Role.PLATFORM_ADMIN, org_unit=units[admin_spec["org_unit"]])
     result.credentials.append(Credential(admin.username, Role.PLATFORM_ADMIN.label, "全部站点"))
+    for officer in spec["security_officers"]:  # 三员: the other two, each a person of their own (0013)
+        role = Role(officer["role"])
+        user = _ensure_user(officer["username"], officer["name"], spec["password"])
+        site_services.assign_role(user, role=role, org_unit=units[officer["org_unit"]], actor=admin)
+        result.credentials.append(Credential(user.username, role.label, "全部站点"))
 
     for site_spec in spec["sites"]:
         site = _ensure_site(site_spec, units, port, admin)
@@ -143,7 +155,24 @@ def _build_demo(*, port: int, now: datetime, advance: Callable[[int], None]) -> 
     result.interview_pages_created = build_interview_demo(spec, now, admin)
     result.opendata_pages_created = build_opendata_demo(spec, now, admin)
     result.topic_pages_created += build_chart_demo(spec, now, admin)
+    result.second_factor_users = _ensure_second_factor(result.credentials, result.second_factor_secret)
     return result
+
+
+def demo_second_factor_key() -> bytes:
+    """The demo's published TOTP secret (base32 in data/sitegroup.json) as the key bytes."""
+    return b32decode(load_spec()["second_factor_secret"])
+
+
+def _ensure_second_factor(credentials: list[Credential], secret: str) -> list[str]:
+    """A TOTP device with the demo's secret for every demo user whose role requires a second factor."""
+    users = get_user_model().objects.filter(username__in=[c.username for c in credentials]).order_by("pk")
+    named = []
+    for user in users:
+        if otp.is_required(user):
+            otp.provision_totp(user, secret=b32decode(secret), name="演示身份验证器")
+            named.append(user.username)
+    return named
 
 
 def _ensure_org_units(entries: list[dict]) -> dict[str, OrgUnit]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from huimin.core.audit import record_read
 from huimin.sites.models import OrgUnit
 from huimin.workdays.queries import schedule_for
 from huimin.workdays.working_time import working_time_between
@@ -192,6 +193,11 @@ class LetterView(_StaffView):
             raise Http404  # not "forbidden": another unit's letter must not even be confirmed to exist
         return found
 
+    def get(self, request, *args, **kwargs):
+        letter = self.letter()
+        record_read(request, letter, "留言详情")  # the citizen's name and contact details (0013)
+        return self.render_to_response(self.get_context_data(letter=letter, **kwargs))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         letter = kwargs.get("letter") or self.letter()
@@ -231,6 +237,7 @@ def attachment(request, pk: int, attachment_pk: int):
     found = Attachment.objects.filter(pk=attachment_pk, letter=letter).first() if letter else None
     if found is None:
         raise Http404
+    record_read(request, letter, "留言附件", attachment=found.pk)
     return attachments.download(found)
 
 

@@ -12,19 +12,24 @@ answer was lost (the server died after committing) still gets a working code and
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Header, P, PathEx, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
+from ninja.security import HttpBearer
+from pydantic import WithJsonSchema
 
 from huimin.core import throttle
-from huimin.core.api import ErrorOut
+from huimin.core.api import JSON_ONLY, SITE_PATTERN, SITE_RE, WHITESPACE, ErrorOut, id_in_path, json_integer
 from huimin.sites import queries as site_queries
 from huimin.sites.models import OrgUnit
 
@@ -36,17 +41,50 @@ from .models import InboundEvent, Letter
 router = Router(tags=["网民留言"])
 
 
+# What `submit_letter` refuses in any text field (control characters but tab and line breaks), and a text
+# field that must be filled: one character that is neither such a character nor whitespace.
+CONTROL = services.CONTROL_CHARACTERS.pattern.strip("[]")
+NO_CONTROL = f"^[^{CONTROL}]*$"
+FILLED = f"^[^{CONTROL}]*[^{CONTROL}{WHITESPACE}][^{CONTROL}]*$"
+MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"  # forms.MOBILE
+MAX_UNIT = 2**31 - 1
+
+
 class LetterIn(Schema):
-    site: str = Field(description="受理网站的主机名，如 slj.localhost")
-    kind: str = Field(description="留言类型：consult、complaint、suggestion、help、other、error_report")
-    title: str = Field(max_length=100)
-    content: str = Field(max_length=5000)
-    contact_name: str = Field(max_length=50, description="留言人姓名（不公开）")
-    contact_phone: str = Field(max_length=20, description="手机号码（不公开）")
-    contact_email: str = Field("", max_length=254)
-    may_publish: bool = False
-    unit: int | None = Field(None, description="留言对象（组织机构编号），可不填")
-    external_id: str = Field("", max_length=64, description="本渠道的留言编号；重复提交同一编号不会重复受理")
+    site: str = Field(
+        description="受理网站的主机名，如 slj.localhost；不是网站群中站点的主机名时返回 400",
+        json_schema_extra={"pattern": SITE_PATTERN},
+    )
+    kind: str = Field(
+        description="留言类型：" + "、".join(f"{value}（{label}）" for value, label in Kind.choices),
+        json_schema_extra={"enum": list(Kind.values)},
+    )
+    title: str = Field(max_length=100, json_schema_extra={"minLength": 1, "pattern": FILLED})
+    content: str = Field(max_length=5000, json_schema_extra={"minLength": 1, "pattern": FILLED})
+    contact_name: str = Field(
+        max_length=50,
+        description="留言人姓名（不公开）",
+        json_schema_extra={"minLength": 1, "pattern": FILLED},
+    )
+    contact_phone: str = Field(
+        max_length=20, description="11 位手机号码（不公开）", json_schema_extra={"pattern": MOBILE_PATTERN}
+    )
+    contact_email: str = Field(
+        "",
+        max_length=254,
+        description="电子邮箱（不公开），可为空字符串",
+        json_schema_extra={"anyOf": [{"maxLength": 0}, {"format": "email"}]},
+    )
+    may_publish: bool = Field(False, strict=True, description="是否同意公开留言和答复（个人信息会隐去）")
+    unit: json_integer(1, MAX_UNIT) | None = Field(
+        None, description="留言对象（组织机构编号），可不填；须是已有的组织机构"
+    )
+    external_id: str = Field(
+        "",
+        max_length=64,
+        description="本渠道的留言编号；重复提交同一编号不会重复受理",
+        json_schema_extra={"pattern": NO_CONTROL},
+    )
 
 
 class LetterReceived(Schema):
@@ -75,7 +113,19 @@ def _channel(request: HttpRequest) -> str:
     return channel
 
 
-JSON_ONLY = "请以 JSON 格式提交（Content-Type: application/json）。"
+class ChannelToken(HttpBearer):
+    """A channel's token, optional: without the header the letter counts as the web channel. Declared as
+    authentication so the schema states it; the channel is `request.auth`."""
+
+    openapi_description = "渠道令牌（Authorization: Bearer …）。不带时按网站渠道受理；令牌无效时返回 401。"
+
+    def __call__(self, request: HttpRequest) -> str:
+        return _channel(request)
+
+    def authenticate(self, request: HttpRequest, token: str) -> str | None:  # pragma: no cover - see __call__
+        return queries.channel_for_token(token)
+
+
 WEB_CHANNEL_ORIGIN = "不带渠道令牌的留言只能从本站页面提交（缺少有效的 CSRF 令牌）；其他渠道请携带渠道令牌。"
 
 
@@ -94,41 +144,50 @@ def _problem(message: str):
 
 @router.post(
     "",
+    auth=ChannelToken(),
     response={
         201: LetterReceived,
         200: LetterReceived,
         400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
+        413: ErrorOut,
         415: ErrorOut,
         429: ErrorOut,
     },
     url_name="letter_create",
     summary="受理留言",
     description=(
-        "其他渠道（移动应用、小程序、12345 热线）提交网民留言。"
-        "带渠道令牌时记为该渠道；不带时按网站渠道受理并限制频率，且只接受本站页面带 CSRF 令牌的请求。"
-        "请求须为 application/json。"
+        "其他渠道（移动应用、小程序、12345 热线）提交网民留言。带渠道令牌时记为该渠道；"
+        "不带时按网站渠道受理并限制频率，且只接受本站页面带 CSRF 令牌的请求（否则 403）。"
+        "请求须为 application/json（UTF-8），否则返回 415。site 不是网站群中站点的主机名、"
+        "unit 不是已有的组织机构，或字段不合要求时返回 400，不受理。"
     ),
+    openapi_extra={"security": [{}]},  # the token is optional: no header is the web channel
 )
 def create_letter(request: HttpRequest, payload: LetterIn):
-    channel = _channel(request)
+    channel = request.auth
     _check_request(request, channel)
-    site = site_queries.site_for_hostname(payload.site)
+    site = site_queries.site_for_hostname(payload.site) if SITE_RE.fullmatch(payload.site) else None
     if site is None:
         _problem("受理网站不存在，请填写网站群中一个站点的主机名。")
     if payload.kind not in Kind.values:
         _problem("留言类型不正确。")
     try:
-        MOBILE(payload.contact_phone.strip())
+        MOBILE(payload.contact_phone)
     except ValidationError as error:
         _problem(error.messages[0])
     for name, label in (("title", "标题"), ("content", "内容"), ("contact_name", "姓名")):
         if not getattr(payload, name).strip():
             _problem(f"请填写{label}。")
+    if payload.contact_email:
+        try:
+            validate_email(payload.contact_email)
+        except ValidationError:
+            _problem("电子邮箱格式不正确。")
     unit = None
     if payload.unit is not None:
-        unit = OrgUnit.objects.filter(pk=payload.unit).first() if 0 < payload.unit < 2**31 else None
+        unit = OrgUnit.objects.filter(pk=payload.unit).first()
         if unit is None:
             _problem("留言对象不存在。")
     data = services.LetterData(
@@ -137,8 +196,8 @@ def create_letter(request: HttpRequest, payload: LetterIn):
         title=payload.title.strip(),
         content=payload.content.strip(),
         contact_name=payload.contact_name.strip(),
-        contact_phone=payload.contact_phone.strip(),
-        contact_email=payload.contact_email.strip(),
+        contact_phone=payload.contact_phone,
+        contact_email=payload.contact_email,
         may_publish=payload.may_publish,
         chosen_unit=unit,
         channel=channel,
@@ -165,11 +224,36 @@ def create_letter(request: HttpRequest, payload: LetterIn):
     return Status(200 if duplicate else 201, body)
 
 
+PLATFORM_EVENTS = ("dispatched", "accepted", "replied")
+TIMESTAMP_PATTERN = r"^[0-9]{1,20}$"
+SIGNATURE_PATTERN = r"^sha256=[0-9a-f]{64}$"
+TIMESTAMP_RE = re.compile(TIMESTAMP_PATTERN)
+LetterId = id_in_path(MAX_UNIT)
+Timestamp = Annotated[str, WithJsonSchema({"type": "string", "pattern": TIMESTAMP_PATTERN})]
+Signature = Annotated[str, WithJsonSchema({"type": "string", "pattern": SIGNATURE_PATTERN})]
+TIMESTAMP_HEADER = Header(
+    "", alias="X-Huimin-Timestamp", description="Unix 时间戳（秒），与服务器时间相差不得超过 5 分钟"
+)
+SIGNATURE_HEADER = Header(
+    "", alias="X-Huimin-Signature", description="sha256=<以共享密钥对“时间戳.请求体”计算的 HMAC-SHA256>"
+)
+
+
 class PlatformEventIn(Schema):
-    event_id: str = Field(max_length=64, description="平台的事件编号；重复回调同一编号不会重复处理")
-    event: str = Field(description="dispatched（已分办）、accepted（已签收）、replied（已答复）")
-    unit: str = Field("", max_length=100, description="承办单位名称（dispatched 时必填）")
-    reply: str = Field("", max_length=10000, description="答复内容（replied 时必填）")
+    event_id: str = Field(
+        max_length=64, pattern=FILLED, description="平台的事件编号；重复回调同一编号不会重复处理"
+    )
+    event: str = Field(
+        description="dispatched（已分办）、accepted（已签收）、replied（已答复）",
+        json_schema_extra={"enum": list(PLATFORM_EVENTS)},
+    )
+    unit: str = Field(
+        "",
+        max_length=100,
+        pattern=NO_CONTROL,
+        description="承办单位名称（dispatched 时必填，须是已有组织机构的全称）",
+    )
+    reply: str = Field("", max_length=10000, pattern=NO_CONTROL, description="答复内容（replied 时必填）")
 
 
 class PlatformEventOut(Schema):
@@ -180,18 +264,33 @@ class PlatformEventOut(Schema):
 
 @router.post(
     "/{id}/events",
-    response={200: PlatformEventOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={
+        200: PlatformEventOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        413: ErrorOut,
+        415: ErrorOut,
+    },
     url_name="letter_platform_event",
     summary="市域治理平台回调",
     description=(
-        "事件分拨平台报告留言的分办、签收和答复。请求须带 X-Huimin-Timestamp 和 X-Huimin-Signature 签名。"
+        "事件分拨平台报告留言的分办、签收和答复。请求须带 X-Huimin-Timestamp 和 X-Huimin-Signature 签名"
+        "（签名无效或过期时返回 401），须为 application/json（UTF-8）。"
+        "承办单位不存在、缺少答复内容时返回 400；留言当前状态不允许该步骤时返回 409。"
     ),
 )
-def platform_event(request: HttpRequest, id: int, payload: PlatformEventIn):
-    timestamp = request.headers.get("X-Huimin-Timestamp", "")
-    if not dispatch_link.verify(timestamp, request.headers.get("X-Huimin-Signature", ""), request.body):
+def platform_event(
+    request: HttpRequest,
+    id: PathEx[LetterId, P(description="留言编号")],
+    payload: PlatformEventIn,
+    timestamp: Timestamp = TIMESTAMP_HEADER,
+    signature: Signature = SIGNATURE_HEADER,
+):
+    if not TIMESTAMP_RE.fullmatch(timestamp) or not dispatch_link.verify(timestamp, signature, request.body):
         raise HttpError(401, "签名无效或已过期。")
-    letter = Letter.objects.filter(pk=id).first() if 0 < id < 2**31 else None
+    letter = Letter.objects.filter(pk=id).first() if 0 < id <= MAX_UNIT else None
     if letter is None:
         raise HttpError(404, "留言不存在。")
     if InboundEvent.objects.filter(event_id=payload.event_id).exists():

@@ -10,9 +10,10 @@ hourly limit; beyond the limit 429. A key that is unknown or revoked answers 401
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
@@ -20,10 +21,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Header, P, PathEx, Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import WithJsonSchema
 from wagtail.models import Page, Site
 
 from huimin.core import throttle
-from huimin.core.api import HOSTNAME, ErrorOut
+from huimin.core.api import HOSTNAME, MAX_ID, NO_NUL, WHITESPACE, ErrorOut, id_in_path
 from huimin.core.facets import FacetOption
 from huimin.sites.models import OrgUnit
 
@@ -40,7 +42,7 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_ROWS_PAGE = 1_000_000
 MAX_FILTERS = 20
-MAX_ID = 2**63 - 1
+DEFAULT_MAX_ROWS_PAGE_SIZE = 1000  # HUIMIN_OPENDATA_MAX_PAGE_SIZE when the setting is not given
 QUERY_MAX_LENGTH = 100
 HOUR = timedelta(hours=1)
 IP_BUCKET = "opendata-api-ip"
@@ -50,6 +52,23 @@ RESOURCE_NOT_FOUND = "数据资源不存在。"
 NO_ROWS = "该数据资源暂无可查询的数据（尚未成功导入）。"
 BAD_KEY = "接口密钥无效或已停用。"
 FACETS = ("theme", "unit", "format", "frequency")
+NUL_IN_ROWS_QUERY = "筛选条件和排序字段不能含有 NUL 字符。"
+
+# What the schema states for the parameters the server checks itself (a key it does not know answers 401,
+# a filter or sort it cannot read answers 400 naming the problem). An API key is what
+# `secrets.token_urlsafe` makes; a filter is column:operator:value with a column that is not blank; a sort
+# names at most three columns.
+KEY_PATTERN = rf"^[A-Za-z0-9_-]{{0,{apikeys.MAX_KEY_LENGTH}}}$"
+KEY_RE = re.compile(KEY_PATTERN)
+FILTER_PATTERN = (
+    rf"^[^:\x00]*[^:\x00{WHITESPACE}][^:\x00]*:"
+    rf"(?:(?:{'|'.join(op for op in datastore.OPERATORS if op != 'contains')}):[^\x00]*|contains:[^\x00]+)$"
+)
+SORT_PATTERN = rf"^[^,\x00]*(?:,[^,\x00]*){{0,{datastore.MAX_SORT_KEYS - 1}}}$"
+ApiKeyHeader = Annotated[str | None, WithJsonSchema({"type": "string", "pattern": KEY_PATTERN})]
+ApiKeyParam = Annotated[str, WithJsonSchema({"type": "string", "default": "", "pattern": KEY_PATTERN})]
+FilterItem = Annotated[str, WithJsonSchema({"type": "string", "pattern": FILTER_PATTERN})]
+DatasetId = id_in_path()
 
 
 def per_ip_hour() -> int:
@@ -61,9 +80,9 @@ def per_ip_hour() -> int:
 
 def _throttle(request: HttpRequest, header_key: str | None, query_key: str, now: datetime) -> None:
     """Count this request against its key's limit, or its address's; HttpError 401/429 when refused."""
-    raw = (header_key or query_key or "").strip()
+    raw = header_key or query_key or ""
     if raw:
-        key = apikeys.key_for(raw)
+        key = apikeys.key_for(raw) if KEY_RE.fullmatch(raw) else None
         if key is None:
             raise HttpError(401, BAD_KEY)
         if not throttle.hit(KEY_BUCKET, str(key.pk), limit=key.hourly_limit, window=HOUR, now=now):
@@ -79,7 +98,11 @@ def _throttle(request: HttpRequest, header_key: str | None, query_key: str, now:
         )
 
 
-API_KEY_HEADER = Header(None, alias="X-Api-Key", description="接口密钥（可选）：按密钥的每小时上限计数")
+API_KEY_HEADER = Header(
+    None, alias="X-Api-Key", description="接口密钥（可选）：按密钥的每小时上限计数；无效或已停用时返回 401"
+)
+API_KEY_QUERY = "接口密钥（可选，也可放在请求头 X-Api-Key 中）；无效或已停用时返回 401"
+API_KEY_PARAM = Query("", description=API_KEY_QUERY)
 
 
 # --- Schemas -------------------------------------------------------------------------------------------
@@ -131,15 +154,25 @@ class DatasetList(Schema):
 
 
 class DatasetQuery(Schema):
-    q: str = Field("", description="在标题、描述和关键词中查找")
-    theme: str = Field("", description="数据主题名称，如 卫生健康")
-    unit: str = Field("", description="提供单位编号")
-    format: str = Field("", description="资源格式：csv、xlsx、json")
-    frequency: str = Field("", description="更新频率，如 monthly")
-    site: str = Field("", description="站点主机名：只列该站点展示的数据集；不填为全市网站群")
+    q: str = Field("", max_length=1000, pattern=NO_NUL, description="在标题、描述和关键词中查找（前 100 字）")
+    theme: str = Field("", max_length=100, pattern=NO_NUL, description="数据主题名称，如 卫生健康")
+    unit: str = Field("", max_length=100, pattern=NO_NUL, description="提供单位编号")
+    format: str = Field("", max_length=100, pattern=NO_NUL, description="资源格式：csv、xlsx、json")
+    frequency: str = Field(
+        "",
+        max_length=100,
+        pattern=NO_NUL,
+        description="更新频率：" + "、".join(UpdateFrequency.values),
+    )
+    site: str = Field(
+        "",
+        max_length=255,
+        pattern=NO_NUL,
+        description="站点主机名：只列该站点展示的数据集；不填为全市网站群；不是网站群站点的主机名时列表为空",
+    )
     page: int = Field(1, ge=1, le=MAX_ROWS_PAGE, description="页码，从 1 开始")
     page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，1–{MAX_PAGE_SIZE}")
-    api_key: str = Field("", description="接口密钥（可选，也可放在请求头 X-Api-Key 中）")
+    api_key: str = Field("", description=API_KEY_QUERY, json_schema_extra={"pattern": KEY_PATTERN})
 
 
 class ColumnOut(Schema):
@@ -208,18 +241,28 @@ class DatasetDetail(DatasetSummary):
 
 
 class RowsQuery(Schema):
-    filters: list[str] = Field(
+    filters: list[FilterItem] = Field(
         [],
         alias="filter",
-        description="筛选条件 字段:操作:值，可重复（同时满足）。字段可用键、原表头或显示名；"
-        "操作：eq、ne、lt、lte、gt、gte、contains、in（in 的多个值用 | 分隔）",
+        description=f"筛选条件 字段:操作:值，可重复（同时满足，最多 {MAX_FILTERS} 个）。"
+        "字段可用键、原表头或显示名；操作：eq、ne、lt、lte、gt、gte、contains、in（in 的多个值用 | 分隔）。"
+        "字段不存在、值与字段类型不符时返回 400",
+        json_schema_extra={"maxItems": MAX_FILTERS},
     )
-    sort: str = Field("", description="排序字段，前加 - 为倒序，多个用逗号分隔，如 -c2,c0")
+    sort: str = Field(
+        "",
+        description=f"排序字段，前加 - 为倒序，最多 {datastore.MAX_SORT_KEYS} 个，用逗号分隔，如 -c2,c0；"
+        "字段不存在时返回 400",
+        json_schema_extra={"pattern": SORT_PATTERN},
+    )
     page: int = Field(1, ge=1, le=MAX_ROWS_PAGE, description="页码，从 1 开始")
     page_size: int = Field(
-        20, ge=1, description="每页行数，最大值见 HUIMIN_OPENDATA_MAX_PAGE_SIZE（默认 1000）"
+        20,
+        ge=1,
+        description=f"每页行数，最大值为 HUIMIN_OPENDATA_MAX_PAGE_SIZE（默认 {DEFAULT_MAX_ROWS_PAGE_SIZE}）",
+        json_schema_extra={"maximum": DEFAULT_MAX_ROWS_PAGE_SIZE},
     )
-    api_key: str = Field("", description="接口密钥（可选，也可放在请求头 X-Api-Key 中）")
+    api_key: str = Field("", description=API_KEY_QUERY, json_schema_extra={"pattern": KEY_PATTERN})
 
 
 class RowPageOut(Schema):
@@ -485,9 +528,9 @@ COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 429: ErrorOut}
     url_name="dataset_list",
     summary="数据集列表",
     description="按关键词和主题、提供单位、格式、更新频率筛选已发布的数据集，附各分面的计数，最近更新的在前。"
-    "未知的筛选值返回空列表而不是错误。",
+    "未知的筛选值返回空列表而不是错误；参数值过长、含 NUL 字符，或 page、page_size 超出范围时返回 400。",
 )
-def list_datasets(request: HttpRequest, query: Query[DatasetQuery], x_api_key: str | None = API_KEY_HEADER):
+def list_datasets(request: HttpRequest, query: Query[DatasetQuery], x_api_key: ApiKeyHeader = API_KEY_HEADER):
     now = timezone.now()
     _throttle(request, x_api_key, query.api_key, now)
     scope = _scope(query.site)
@@ -525,9 +568,9 @@ def list_datasets(request: HttpRequest, query: Query[DatasetQuery], x_api_key: s
 )
 def get_dataset(
     request: HttpRequest,
-    id: PathEx[int, P(description="数据集编号")],
-    api_key: str = Query("", description="接口密钥（可选）"),
-    x_api_key: str | None = API_KEY_HEADER,
+    id: PathEx[DatasetId, P(description="数据集编号")],
+    api_key: ApiKeyParam = API_KEY_PARAM,
+    x_api_key: ApiKeyHeader = API_KEY_HEADER,
 ):
     now = timezone.now()
     _throttle(request, x_api_key, api_key, now)
@@ -544,10 +587,10 @@ def get_dataset(
 )
 def resource_rows(
     request: HttpRequest,
-    id: PathEx[int, P(description="数据集编号")],
-    rid: PathEx[int, P(description="数据资源编号")],
+    id: PathEx[DatasetId, P(description="数据集编号")],
+    rid: PathEx[DatasetId, P(description="数据资源编号")],
     query: Query[RowsQuery],
-    x_api_key: str | None = API_KEY_HEADER,
+    x_api_key: ApiKeyHeader = API_KEY_HEADER,
 ):
     now = timezone.now()
     _throttle(request, x_api_key, query.api_key, now)
@@ -567,6 +610,8 @@ def resource_rows(
         raise HttpError(400, f"参数 page_size 不能大于 {limit}。")
     if len(query.filters) > MAX_FILTERS:
         raise HttpError(400, f"筛选条件最多 {MAX_FILTERS} 个。")
+    if any("\x00" in text for text in (*query.filters, query.sort)):
+        raise HttpError(400, NUL_IN_ROWS_QUERY)
     try:
         filters = datastore.parse_filters(query.filters, version.columns)
         sort = datastore.parse_sort(query.sort.strip() or None, version.columns)

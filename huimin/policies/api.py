@@ -19,7 +19,7 @@ from ninja.errors import HttpError
 from wagtail.models import Page, Site
 from wagtail.rich_text import expand_db_html
 
-from huimin.core.api import HOSTNAME, ErrorOut
+from huimin.core.api import HOSTNAME, MAX_ID, NO_NUL, ErrorOut, id_in_path
 
 from .enums import SortOrder, Validity
 from .models import InterpretationPage, PolicyAttachment, PolicyPage, PolicyRelation
@@ -28,8 +28,8 @@ from .queries import MAX_PAGE_SIZE, PAGE_SIZE, PolicyFilters, library_scope, sco
 router = Router(tags=["政策文件库"])
 
 POLICY_NOT_FOUND = "政策文件不存在或未公开"
+PolicyId = id_in_path()
 KEYWORD_SEPARATORS = re.compile(r"[,，、\s]+")
-MAX_ID = 2**63 - 1
 # Facets whose values are database ids or years: digits only.
 
 
@@ -114,18 +114,30 @@ class PolicyList(Schema):
 
 
 class PolicyQuery(Schema):
-    issuer: str = Field("", description="发布机构编号")
-    topic: str = Field("", description="主题分类编号")
-    industry: str = Field("", description="行业编号")
-    service_object: str = Field("", description="服务对象编号")
-    year: str = Field("", description="发布年份，如 2024")
-    doc_kind: str = Field("", description="文种，如 通知")
-    validity: str = Field("", description="时效：valid、expired、repealed、revised")
+    issuer: str = Field("", max_length=100, pattern=NO_NUL, description="发布机构编号")
+    topic: str = Field("", max_length=100, pattern=NO_NUL, description="主题分类编号")
+    industry: str = Field("", max_length=100, pattern=NO_NUL, description="行业编号")
+    service_object: str = Field("", max_length=100, pattern=NO_NUL, description="服务对象编号")
+    year: str = Field("", max_length=100, pattern=NO_NUL, description="发布年份，如 2024")
+    doc_kind: str = Field("", max_length=100, pattern=NO_NUL, description="文种，如 通知")
+    validity: str = Field(
+        "",
+        max_length=100,
+        pattern=NO_NUL,
+        description="时效：valid、expired、repealed、revised；其他值列表为空",
+    )
     sort: str = Field(
         SortOrder.NEWEST.value,
+        max_length=100,
+        pattern=NO_NUL,
         description="排序：-date（发布日期新→旧，默认）、date（旧→新）、title（标题）；其他值按 -date",
     )
-    site: str = Field("", description="站点主机名：只列该站点的文件；不填为全市网站群")
+    site: str = Field(
+        "",
+        max_length=255,
+        pattern=NO_NUL,
+        description="站点主机名：只列该站点的文件；不填为全市网站群；不是网站群站点的主机名时列表为空",
+    )
     page: int = Field(1, ge=1, description="页码，从 1 开始")
     page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，1–{MAX_PAGE_SIZE}")
 
@@ -264,7 +276,10 @@ def _context(request: HttpRequest) -> _Context:
     response={200: PolicyList, 400: ErrorOut},
     url_name="policy_list",
     summary="政策文件列表",
-    description="按条件筛选政策文件，附各分面的计数。未知或不可能的筛选值返回空列表而不是错误。",
+    description=(
+        "按条件筛选政策文件，附各分面的计数。未知或不可能的筛选值（包括不是网站群站点的 site）"
+        "返回空列表而不是错误；参数值过长、含 NUL 字符，或 page、page_size 超出范围时返回 400。"
+    ),
 )
 def list_policies(request: HttpRequest, query: Query[PolicyQuery]):
     filters = _filters(query)
@@ -291,7 +306,7 @@ def list_policies(request: HttpRequest, query: Query[PolicyQuery]):
     summary="政策文件详情",
     description="一份已发布、公开的政策文件及其正文、附件和解读。",
 )
-def get_policy(request: HttpRequest, id: PathEx[int, P(description="政策文件编号")]):
+def get_policy(request: HttpRequest, id: PathEx[PolicyId, P(description="政策文件编号")]):
     if not 0 < id <= MAX_ID:
         raise HttpError(404, POLICY_NOT_FOUND)
     visible = _visible_page_ids()

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from huimin.core import throttle
-from huimin.core.api import ErrorOut
+from huimin.core.api import NO_NUL, SITE_OR_EMPTY_PATTERN, SITE_RE, ErrorOut, without_null
 
 from . import queries, services
 from .enums import DocumentKind
@@ -33,15 +33,31 @@ UNKNOWN_TYPE = "type 的值无效，可选：" + "、".join(DocumentKind.values)
 
 
 class SearchQuery(Schema):
-    q: str = Field("", max_length=1000, description="检索词：汉字、拼音或拼音首字母；繁体、全角自动转换")
-    type: str = Field(
-        "", description="类型：" + "、".join(f"{v}（{label}）" for v, label in DocumentKind.choices)
+    q: str = Field(
+        "",
+        max_length=1000,
+        description="检索词：汉字、拼音或拼音首字母；繁体、全角自动转换，控制字符忽略",
     )
-    site: str = Field("", description="站点主机名：只在该站点中搜索；不填为全市网站群")
+    type: str = Field(
+        "",
+        description="类型："
+        + "、".join(f"{v}（{label}）" for v, label in DocumentKind.choices)
+        + "；不填为全部类型",
+        json_schema_extra={"enum": ["", *DocumentKind.values]},
+    )
+    site: str = Field(
+        "",
+        description="站点主机名：只在该站点中搜索；不填为全市网站群；不是网站群站点的主机名时返回 400",
+        json_schema_extra={"pattern": SITE_OR_EMPTY_PATTERN},
+    )
     page: int = Field(1, ge=1, le=MAX_PAGE, description="页码，从 1 开始，每页 10 条")
-    unit: int | None = Field(None, ge=1, description="单位编号（分面 unit 的取值）")
-    topic: str = Field("", max_length=100, description="主题（分面 topic 的取值）")
-    year: int | None = Field(None, ge=1900, le=2100, description="发布年份（分面 year 的取值）")
+    unit: int | None = Field(
+        None, ge=1, description="单位编号（分面 unit 的取值）", json_schema_extra=without_null
+    )
+    topic: str = Field("", max_length=100, pattern=NO_NUL, description="主题（分面 topic 的取值）")
+    year: int | None = Field(
+        None, ge=1900, le=2100, description="发布年份（分面 year 的取值）", json_schema_extra=without_null
+    )
 
 
 class SearchResultOut(Schema):
@@ -92,16 +108,17 @@ def _throttle(request: HttpRequest, now: datetime) -> None:
     url_name="search",
     summary="全文检索",
     description="在全市网站群（或指定站点）已发布的内容中检索：文章、政策文件、政策解读、办事指南、专题、"
-    "访谈、数据集、已公开的留言。按相关度（计入时效与效力）排序，附分面计数。空检索词返回空结果。",
+    "访谈、数据集、已公开的留言。按相关度（计入时效与效力）排序，附分面计数。空检索词返回空结果。"
+    "site 不是网站群中站点的主机名、type 不是所列类型之一，或参数超出范围时返回 400。",
 )
 def search(request: HttpRequest, query: Query[SearchQuery]):
     now = timezone.now()
     _throttle(request, now)
     site = None
-    if query.site.strip():
+    if query.site:
         from huimin.sites.queries import site_for_hostname  # here: sites.queries reaches the API on import
 
-        site = site_for_hostname(query.site)
+        site = site_for_hostname(query.site) if SITE_RE.fullmatch(query.site) else None
         if site is None:
             raise HttpError(400, UNKNOWN_SITE)
     if query.type and query.type not in DocumentKind.values:

@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from huimin.core import throttle
-from huimin.core.api import ErrorOut
+from huimin.core.api import NOT_BLANK, SITE_OR_EMPTY_PATTERN, SITE_RE, ErrorOut
 
 from . import qa
 
@@ -29,8 +29,18 @@ EMPTY_QUESTION = "请提供问题 question。"
 
 
 class QuestionIn(Schema):
-    question: str = Field(..., max_length=MAX_INPUT_CHARS, description="问题，超过 200 字的部分不参与回答")
-    site: str = Field("", max_length=255, description="站点主机名；不填为全市网站群")
+    question: str = Field(
+        ...,
+        max_length=MAX_INPUT_CHARS,
+        description="问题（不能只有空白），超过 200 字的部分不参与回答",
+        json_schema_extra={"minLength": 1, "pattern": NOT_BLANK},
+    )
+    site: str = Field(
+        "",
+        max_length=255,
+        description="站点主机名；不填为全市网站群；不是网站群站点的主机名时返回 400",
+        json_schema_extra={"pattern": SITE_OR_EMPTY_PATTERN},
+    )
 
 
 class SourceOut(Schema):
@@ -48,10 +58,11 @@ class AnswerOut(Schema):
 
 @router.post(
     "",
-    response={200: AnswerOut, 400: ErrorOut, 429: ErrorOut},
+    response={200: AnswerOut, 400: ErrorOut, 413: ErrorOut, 415: ErrorOut, 429: ErrorOut},
     summary="智能问答",
     description="回答关于政策、办事和互动的问题。答案只取自已发布的来源原文或答问知识库，并注明来源；"
-    "没有把握时 answer 为 null，并给出最接近的内容。",
+    "没有把握时 answer 为 null，并给出最接近的内容。请求须为 application/json（UTF-8），否则返回 415；"
+    "问题为空或只有空白、site 不是网站群中站点的主机名时返回 400。",
 )
 def ask(request: HttpRequest, body: QuestionIn):
     now = timezone.now()
@@ -61,8 +72,8 @@ def ask(request: HttpRequest, body: QuestionIn):
     from huimin.sites.queries import site_for_hostname  # sites.queries imports the API module
 
     site = None
-    if body.site.strip():
-        site = site_for_hostname(body.site)
+    if body.site:
+        site = site_for_hostname(body.site) if SITE_RE.fullmatch(body.site) else None
         if site is None:
             raise HttpError(400, UNKNOWN_SITE)
     if not body.question.strip():

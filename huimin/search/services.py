@@ -497,7 +497,7 @@ def delete_best_bet(bet: BestBet, *, actor) -> None:
 # Each write is audited and keeps the entry's document (kind `qa`, key `qa:<id>`) in the index in step:
 # written while the entry is published and valid, removed otherwise.
 
-from huimin.sites.enums import Role  # noqa: E402
+from huimin.sites.enums import SITE_ROLES, Role  # noqa: E402
 from huimin.sites.models import Membership, OrgUnit  # noqa: E402
 
 from .enums import KnowledgeOrigin, KnowledgeStatus  # noqa: E402
@@ -519,7 +519,9 @@ def knowledge_units(actor) -> list[int] | None:
         return None
     if not actor.is_active:
         return []
-    return list(Membership.objects.filter(user=actor).values_list("org_unit_id", flat=True).distinct())
+    # Site roles only: the security administrator and auditor have a unit too, and edit nothing (0013).
+    memberships = Membership.objects.filter(user=actor, role__in=SITE_ROLES)
+    return list(memberships.values_list("org_unit_id", flat=True).distinct())
 
 
 def entries_for(actor):

@@ -12,6 +12,10 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS") or ["*"]
 WAGTAILADMIN_BASE_URL = env.required("WAGTAILADMIN_BASE_URL")
 HUIMIN_ADMIN_ONLY_ON_ADMIN_HOSTS = env.bool("HUIMIN_ADMIN_ONLY_ON_ADMIN_HOSTS", True)
+if not HUIMIN_SECOND_FACTOR:  # noqa: F405 - staff sign in with a second factor in production (decision 0012)
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("HUIMIN_SECOND_FACTOR cannot be turned off in production.")
 
 WHITENOISE_USE_FINDERS = False
 STORAGES = {

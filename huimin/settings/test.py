@@ -13,4 +13,5 @@ STORAGES = {
     "letters": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+HUIMIN_SECOND_FACTOR = True  # whatever the developer's environment says
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405

@@ -82,7 +82,9 @@ class OrgUnit(models.Model):
 class Membership(models.Model):
     """A person's role in an organisation unit, on one site (or group-wide for platform administrators)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.CASCADE, related_name="memberships"
+    )
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="memberships"
     )
@@ -109,14 +111,24 @@ class Membership(models.Model):
 
 
 class SiteRoleGroup(models.Model):
-    """The Wagtail group that carries one role's permissions on one site."""
+    """The Wagtail group that carries one role's permissions on one site, or (site empty) on the whole group:
+    the security administrator's and the security auditor's groups (docs/decisions/0013)."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="role_groups")
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.CASCADE, related_name="role_groups"
+    )
     role = models.CharField(max_length=20, choices=Role.choices)
     group = models.OneToOneField("auth.Group", on_delete=models.CASCADE, related_name="site_role")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["site", "role"], name="site_role_group_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "role"], name="site_role_group_unique"),
+            models.UniqueConstraint(
+                fields=["role"],
+                condition=models.Q(site__isnull=True),
+                name="site_role_group_unique_group_wide",
+            ),
+        ]
 
     def __str__(self):
         return self.group.name

@@ -8,7 +8,7 @@ from wagtail.models import Page, Site
 from huimin.articles.models import ArticlePage
 from huimin.core.api import HOSTNAME
 
-from .models import ColumnPage, HomePage
+from .models import ColumnPage, HomePage, Membership
 
 HOME_ITEMS_PER_COLUMN = 6
 
@@ -65,3 +65,13 @@ def page_chrome(page: Page) -> dict:
     """What the base template needs around a page of the tree: its site's home page and the menu columns."""
     home = site_home(page)
     return {"home": home, "columns": menu_columns(home) if home else []}
+
+
+def second_factor_required(user) -> bool:
+    """Whether a person must sign in to the admin with a second factor (the predicate named by
+    HUIMIN_SECOND_FACTOR_REQUIRED, decision 0012): a superuser, and anyone holding a group-wide role (a
+    membership with no site: the platform administrator and the other 三员 roles). A role on one site leaves
+    it to the person."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Membership.objects.filter(user=user, site__isnull=True).exists()

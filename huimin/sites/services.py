@@ -26,7 +26,7 @@ from wagtail.models import (
 
 from huimin.core.pages import add_and_publish
 
-from .enums import SITE_ROLES, Role
+from .enums import DUTY_ROLES, SECURITY_ROLES, SITE_ROLES, Role
 from .models import ColumnPage, ColumnType, HomePage, Membership, OrgUnit, SiteIdentity, SiteRoleGroup
 
 PAGE_PERMISSIONS = {
@@ -49,6 +49,22 @@ COLLECTION_PERMISSIONS = {
     Role.MESSAGE_HANDLER: [],
 }
 SITE_SETTING_PERMISSIONS = {Role.SITE_ADMIN: ["change_siteidentity"]}
+# The security roles' group-wide groups carry exactly these (app label, codename) and nothing else: no page,
+# collection or site permission (docs/decisions/0013). The platform administrator is a superuser instead.
+DUTY_PERMISSIONS = {
+    Role.SECURITY_ADMIN: [
+        ("wagtailadmin", "access_admin"),
+        ("huimin_sites", "view_membership"),
+        ("huimin_sites", "add_membership"),
+        ("huimin_sites", "change_membership"),
+        ("huimin_sites", "delete_membership"),
+        ("huimin_core", "unlock_login"),
+    ],
+    Role.SECURITY_AUDITOR: [
+        ("wagtailadmin", "access_admin"),
+        ("huimin_core", "view_auditlog"),
+    ],
+}
 MEDIA_MODELS = (("wagtailimages", "image"), ("wagtaildocs", "document"))
 
 
@@ -158,16 +174,100 @@ def _ensure_role_groups(site: Site, identity: SiteIdentity) -> None:
     WorkflowPage.objects.update_or_create(page=site.root_page, defaults={"workflow": workflow})
 
 
+def duty_group(role: Role) -> Group:
+    """The group-wide group of a security role, made on first use and recorded in `SiteRoleGroup` without a
+    site. Each call brings its permissions to exactly `DUTY_PERMISSIONS[role]`: anything added by hand in
+    Wagtail's group screen is taken away again, with any page, collection or site permission."""
+    role = Role(role)
+    link = SiteRoleGroup.objects.select_related("group").filter(site=None, role=role).first()
+    if link:
+        group = link.group
+    else:
+        name = f"网站群·{role.label}"
+        if Group.objects.filter(name=name).exists():
+            name = f"网站群·{role.label}（{role.value}）"
+        group = Group.objects.create(name=name)
+        SiteRoleGroup.objects.create(site=None, role=role, group=group)
+    group.permissions.set([_permission(app, codename) for app, codename in DUTY_PERMISSIONS[role]])
+    GroupPagePermission.objects.filter(group=group).delete()
+    GroupCollectionPermission.objects.filter(group=group).delete()
+    GroupSitePermission.objects.filter(group=group).delete()
+    return group
+
+
+def holds_role(user, role: Role) -> bool:
+    """Whether an active person holds a group-wide role (the platform administrator: is a superuser)."""
+    if user is None or not user.is_active:
+        return False
+    if Role(role) == Role.PLATFORM_ADMIN:
+        return user.is_superuser
+    return Membership.objects.filter(user=user, site=None, role=role).exists()
+
+
+def _check_may_change_role(actor, user, role: Role) -> None:
+    """Who may give or take which role (docs/decisions/0013). `actor=None` is the system (commands, the demo).
+
+    - Nobody changes their own roles.
+    - The three duty roles, by a platform administrator only.
+    - Site roles, by a platform administrator or a security administrator.
+    """
+    if actor is None:
+        return
+    if actor.pk == user.pk:
+        raise PermissionDenied("不能授予或撤销自己的角色，请由其他管理员办理。")
+    if actor.is_active and actor.is_superuser:
+        return
+    if role in SITE_ROLES and holds_role(actor, Role.SECURITY_ADMIN):
+        return
+    if role in DUTY_ROLES:
+        raise PermissionDenied(f"只有平台管理员可以授予或撤销{role.label}角色。")
+    raise PermissionDenied("只有平台管理员或安全管理员可以管理人员角色。")
+
+
+def _check_exclusive(user, role: Role) -> None:
+    """三员分立: no account holds two of the duty roles, and the two security roles hold nothing else."""
+    others = Membership.objects.filter(user=user).exclude(role=role).values_list("role", flat=True)
+    held = {Role(r) for r in others}
+    if role in SECURITY_ROLES and user.is_superuser and Role.PLATFORM_ADMIN not in held:
+        raise ValidationError(
+            {"user": f"该账号是超级用户，不能担任{role.label}：请先由平台管理员取消其超级用户身份。"}
+        )
+    if user.is_superuser:
+        held.add(Role.PLATFORM_ADMIN)
+    if role in DUTY_ROLES:
+        conflicting = [r for r in DUTY_ROLES if r in held and r != role]
+        if conflicting:
+            names = "、".join(r.label for r in conflicting)
+            raise ValidationError(
+                {"role": f"三员分立：该账号已担任{names}，不能再担任{role.label}。平台管理员（系统管理员）、"
+                 "安全管理员、安全审计员须由三个不同的账号担任。"}
+            )  # fmt: skip
+    if role in SECURITY_ROLES and held & set(SITE_ROLES):
+        raise ValidationError(
+            {"role": f"该账号在站点中担任其他角色，不能担任{role.label}：{role.label}不兼任任何其他角色。"}
+        )
+    if role in SITE_ROLES:
+        security = [r for r in SECURITY_ROLES if r in held]
+        if security:
+            raise ValidationError(
+                {"role": f"该账号担任{security[0].label}，不兼任站点角色，不能再担任{role.label}。"}
+            )
+
+
 @transaction.atomic
 def assign_role(user, *, role: Role, org_unit: OrgUnit, site: Site | None = None, actor=None) -> Membership:
-    """Give a person a role in an organisation unit, on one site or (platform administrators) the group."""
-    _check_platform_admin(actor)
+    """Give a person a role in an organisation unit, on one site or (the three duty roles) the whole group."""
     role = Role(role)
-    if role == Role.PLATFORM_ADMIN:
+    _check_may_change_role(actor, user, role)
+    _check_exclusive(user, role)
+    if role in DUTY_ROLES:
         if site is not None:
-            raise ValidationError({"site": "平台管理员管理整个网站群，不属于单个站点。"})
-        user.is_staff = user.is_superuser = True
-        user.save(update_fields=["is_staff", "is_superuser"])
+            raise ValidationError({"site": f"{role.label}管理整个网站群，不属于单个站点。"})
+        if role == Role.PLATFORM_ADMIN:
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        else:
+            user.groups.add(duty_group(role))
     else:
         if site is None:
             raise ValidationError({"site": f"{role.label}必须属于一个站点。"})
@@ -191,11 +291,13 @@ def assign_role(user, *, role: Role, org_unit: OrgUnit, site: Site | None = None
 
 @transaction.atomic
 def revoke_role(membership: Membership, *, actor=None) -> None:
-    _check_platform_admin(actor)
     user, role, site = membership.user, Role(membership.role), membership.site
+    _check_may_change_role(actor, user, role)
     if role == Role.PLATFORM_ADMIN:
         user.is_superuser = user.is_staff = False
         user.save(update_fields=["is_superuser", "is_staff"])
+    elif role in SECURITY_ROLES:
+        user.groups.remove(duty_group(role))
     else:
         user.groups.remove(SiteRoleGroup.objects.get(site=site, role=role).group)
     log(

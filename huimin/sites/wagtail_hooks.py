@@ -103,3 +103,14 @@ def scope_admin_api_media(router):
 def serve_only_reachable_or_published(document, request):
     if not scoping.may_download(request.user, document):
         raise Http404("文件不存在。")
+
+
+# --- 三员分立 and the audit log (docs/decisions/0013) ----------------------------------------------------
+
+
+@hooks.register("register_audit_value_labels")
+def audit_value_labels():
+    """The audit log shows a role by its name (`安全审计员`), not its code (`security_auditor`)."""
+    from .enums import Role
+
+    return {"role": dict(Role.choices)}

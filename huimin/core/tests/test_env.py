@@ -95,6 +95,17 @@ def test_production_refuses_the_development_secret_and_a_short_one():
         assert result.returncode == 2 and "SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_turn_the_second_factor_off():
+    result = _huimin(
+        ["check"],
+        DJANGO_SETTINGS_MODULE="huimin.settings.production",
+        SECRET_KEY="k" * 50,
+        WAGTAILADMIN_BASE_URL="https://www.example.gov.cn",
+        HUIMIN_SECOND_FACTOR="0",
+    )
+    assert result.returncode == 2 and "HUIMIN_SECOND_FACTOR" in result.stderr
+
+
 def test_production_starts_with_its_secrets(tmp_path):
     result = _huimin(
         ["check", "--deploy", "--fail-level", "ERROR"],

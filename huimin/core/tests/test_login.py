@@ -1,6 +1,7 @@
 """Staff login: fifty wrong passwords lock the account (the right one is then refused too) until the window
 passes or an administrator unlocks it; every login, logout and failure is audited; an idle session ends;
-weak passwords are refused; the admin answers only on the admin hosts when so configured."""
+weak passwords and the last five passwords are refused; the admin answers only on the admin hosts when so
+configured."""
 
 from datetime import datetime, timedelta
 from io import StringIO
@@ -8,11 +9,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client, override_settings
 from wagtail.models import ModelLogEntry
+
+from huimin.core import otp
+from huimin.core.models import PreviousPassword
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 3, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -81,7 +86,11 @@ def test_logins_logouts_and_failures_are_audited_with_the_address(client, clerk)
 
 
 def test_an_idle_session_ends_and_a_busy_one_goes_on(client, clerk, clock):
+    backup_codes = otp.new_backup_codes(clerk, actor=clerk)  # a superuser passes a second step too
     assert _login(client, GOOD_PASSWORD).status_code == 302
+    assert (
+        client.post("/admin/two-factor/verify/", {"code": backup_codes[0]}, **ADMIN_HOST).status_code == 302
+    )
     for _ in range(4):  # active every 20 minutes for over an hour
         clock.shift(timedelta(minutes=20))
         assert client.get("/admin/", **ADMIN_HOST).status_code == 200
@@ -111,3 +120,43 @@ def test_the_admin_answers_only_on_the_admin_hosts_when_configured(client, clerk
     assert client.get(LOGIN, HTTP_HOST="slj.localhost:8000").status_code == 404
     assert client.get("/", HTTP_HOST="slj.localhost:8000").status_code == 200
     assert client.get(LOGIN, **ADMIN_HOST).status_code == 200
+
+
+def _change(user, password):
+    """As the admin's password forms do: check the new password, then set it."""
+    form = SetPasswordForm(user, {"new_password1": password, "new_password2": password})
+    assert form.is_valid(), form.errors
+    form.save()
+
+
+def test_the_last_five_passwords_are_refused_and_the_sixth_last_is_allowed_again(clerk):
+    passwords = [GOOD_PASSWORD] + [f"Xin-mima-{n}-2026!" for n in range(1, 6)]  # six, set one after another
+    for password in passwords[1:]:
+        _change(clerk, password)
+    for recent in passwords[1:]:
+        with pytest.raises(ValidationError) as error:
+            validate_password(recent, user=clerk)
+        assert error.value.messages == ["不能使用最近 5 次用过的密码，请换一个新密码。"]
+    validate_password(GOOD_PASSWORD, user=clerk)  # the oldest has left the history
+    assert PreviousPassword.objects.filter(user=clerk).count() == 5
+    assert all(p.password.startswith("md5$") for p in PreviousPassword.objects.filter(user=clerk))
+
+
+def test_a_reused_password_is_refused_by_the_change_password_form(clerk):
+    _change(clerk, "Xin-mima-1-2026!")
+    form = SetPasswordForm(clerk, {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD})
+    assert not form.is_valid()
+    assert form.errors["new_password2"] == ["不能使用最近 5 次用过的密码，请换一个新密码。"]
+    _change(clerk, "Huimin-shuiLi-2026")
+    assert PreviousPassword.objects.filter(user=clerk).count() == 3
+
+
+def test_the_current_password_is_refused_even_when_set_before_the_history_was_kept(clerk):
+    PreviousPassword.objects.filter(user=clerk).delete()
+    with pytest.raises(ValidationError):
+        validate_password(GOOD_PASSWORD, user=clerk)
+
+
+def test_a_new_account_has_no_history_to_check(django_user_model):
+    validate_password("Huimin-shuiLi-2026", user=django_user_model(username="newcomer"))
+    validate_password("Huimin-shuiLi-2026", user=None)

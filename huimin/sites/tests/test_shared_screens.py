@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
@@ -37,15 +38,10 @@ DRAFT_Q, DOC_Q, IMAGE_Q = (t[:-1] for t in (DRAFT_TITLE, DOC_TITLE, IMAGE_TITLE)
 
 
 @pytest.fixture
-def portal(demo, settings, tmp_path):
-    # Files on disk, as in production: Wagtail serves a document from its storage's path.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
+def portal(demo, monkeypatch, tmp_path):
+    # Files on disk, as in production: Wagtail serves a document from its storage's path. Only the default
+    # storage object is swapped (no settings change, which would rebuild every other storage too).
+    monkeypatch.setattr(default_storage, "_wrapped", FileSystemStorage(location=tmp_path))
     site = Site.objects.get(hostname="127.0.0.1")
     home = site.root_page
     identity = SiteIdentity.objects.get(site=site)

@@ -43,6 +43,12 @@ class Command(BaseCommand):
         self.stdout.write(f"所有演示账号的密码：{result.password}")
         for credential in result.credentials:
             self.stdout.write(f"  {credential.username:<18} {credential.role:<8} {credential.site}")
+        if result.second_factor_users:
+            self.stdout.write(
+                f"{'、'.join(result.second_factor_users)} 登录时还需两步验证：在身份验证器应用中添加密钥 "
+                f"{result.second_factor_secret}（基于时间，6 位），输入应用显示的验证码。"
+                "此密钥已公开，仅供演示。"
+            )
 
 
 def _as_json(result) -> str:
@@ -52,6 +58,7 @@ def _as_json(result) -> str:
             "admin_url": f"{result.sites[0][1]}admin/",
             "password": result.password,
             "users": [c.__dict__ for c in result.credentials],
+            "second_factor": {"secret": result.second_factor_secret, "users": result.second_factor_users},
             "articles_created": result.articles_created,
             "letters_created": result.letters_created,
         },
