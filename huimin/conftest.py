@@ -147,6 +147,7 @@ def live_demo(tmp_path_factory):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "huimin.settings.dev",
         "DEBUG": "0",
+        "HUIMIN_SERVE_MEDIA": "1",  # thumbnails and focal-point images load in the browser tests
         "DATABASE_URL": _server_database_url(tmp_dir),
         "HUIMIN_VAR_DIR": str(tmp_dir),
         "HUIMIN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",

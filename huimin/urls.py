@@ -21,7 +21,7 @@ urlpatterns = [
     path("qa/", qa_page, name="qa"),
 ]
 
-if settings.DEBUG:
+if settings.HUIMIN_SERVE_MEDIA:
     import re
 
     from django.urls import re_path

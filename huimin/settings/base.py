@@ -150,6 +150,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Huimin serves /media/ itself only for development and tests (nginx does in production): on with DEBUG.
+HUIMIN_SERVE_MEDIA = env.bool("HUIMIN_SERVE_MEDIA", DEBUG)
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic outside production
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+HUIMIN_SERVE_MEDIA = False  # nginx serves /media/ (and refuses /media/documents/)
 SECRET_KEY = env.required("SECRET_KEY", reject={"insecure-development-key-never-used-in-production"})
 if len(SECRET_KEY) < 50:
     from django.core.exceptions import ImproperlyConfigured

@@ -81,8 +81,9 @@ def can_reach_media(user, instance) -> bool:
 def is_published_document(document) -> bool:
     """Whether a live, public page links the document (a field, a chooser block or a rich-text link)."""
     page_type = ContentType.objects.get_for_model(Page)
-    page_ids = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
-    pages = Page.objects.live().filter(pk__in=page_ids.values("object_id"))
+    references = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
+    page_ids = {int(pk) for pk in references.values_list("object_id", flat=True)}  # stored as text
+    pages = Page.objects.live().filter(pk__in=page_ids)
     for page in pages:
         if not PageViewRestriction.objects.filter(page__in=page.get_ancestors(inclusive=True)).exists():
             return True
