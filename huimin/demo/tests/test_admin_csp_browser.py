@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from huimin.demo.builder import load_spec
+from huimin.demo.tests.browser_login import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -85,17 +86,10 @@ def admin(chromium, live_demo, admin_cookies):
 
 
 def _login(page, base, username):
-    """The password, and the second step when the person has one (the demo's administrator: decision 0012)."""
+    """The password, and the second step when the person has one (the demo's administrator: decision 0012),
+    with a code no earlier sign-in of this process used."""
     spec = load_spec()
-    page.goto(base + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", spec["password"])
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/admin/($|two-factor/verify/)"))
-    if page.url.endswith("/two-factor/verify/"):
-        from huimin.demo.tests.browser_login import enter_code, server_time, totp_code
-
-        enter_code(page, totp_code(spec["second_factor_secret"], server_time(page, base)))
+    sign_in(page, base, username, spec["password"], secret=spec["second_factor_secret"])
 
 
 def _open(admin, path):
