@@ -53,7 +53,7 @@ class ChartError(ValueError):
 @cache
 def load_colours(path: Path = COLOURS_FILE) -> tuple[str, ...]:
     """The series colours of the data file, each checked against white at the file's `min_ratio`."""
-    from huimin.accessibility.contrast import HEX_COLOUR_RE, contrast_ratio
+    from huimin.core.contrast import HEX_COLOUR_RE, contrast_ratio
 
     data = json.loads(path.read_text(encoding="utf-8"))
     minimum = float(data.get("min_ratio", 3))

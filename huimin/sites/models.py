@@ -15,6 +15,8 @@ from wagtail.search import index
 
 from .enums import OrgUnitKind, Role
 from .validators import (
+    DEFAULT_ACCENT_COLOUR,
+    validate_accent_colour,
     validate_domain,
     validate_icp_number,
     validate_phone,
@@ -196,6 +198,31 @@ class SiteIdentity(BaseSiteSetting):
     collection = models.ForeignKey(
         Collection, null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
+    emblem = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="网站标志",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="显示在页头网站名称左侧，宜用正方形图片（如国徽或单位标志）；留空则用默认标志。",
+    )
+    banner = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="页头横幅",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="首页页头的背景图片，宽幅横图为宜；留空则只用主题色。",
+    )
+    accent_colour = models.CharField(
+        "主题色",
+        max_length=7,
+        default=DEFAULT_ACCENT_COLOUR,
+        validators=[validate_accent_colour],
+        help_text="页头与导航的底色，格式 #rrggbb；须与白色文字对比度不低于 4.5:1。",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -220,6 +247,10 @@ class SiteIdentity(BaseSiteSetting):
                 FieldPanel("error_report_base"),
             ],
             heading="备案与标识",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("emblem"), FieldPanel("banner"), FieldPanel("accent_colour")],
+            heading="外观",
         ),
     ]
 

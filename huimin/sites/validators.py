@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 PROVINCE_ABBREVIATIONS = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
@@ -38,3 +39,21 @@ validate_phone = RegexValidator(
     "联系电话只能包含数字、区号分隔符和“转”，如 0527-84368000。",
     code="phone",
 )
+
+
+# The group's default theme colour: 政务蓝, 8:1 against white text.
+DEFAULT_ACCENT_COLOUR = "#0b4f9c"
+
+
+def validate_accent_colour(value: str) -> None:
+    """A #rrggbb colour that white text can sit on: WCAG AA contrast for normal text (4.5:1)."""
+    from huimin.core.contrast import HEX_COLOUR_RE, contrast_ratio, format_ratio
+
+    if not HEX_COLOUR_RE.match(value or ""):
+        raise ValidationError("请填写 #rrggbb 格式的颜色，如 #0b4f9c。", code="colour")
+    ratio = contrast_ratio(value, "#ffffff")
+    if ratio < 4.5:
+        raise ValidationError(
+            f"该颜色与白色文字的对比度为 {format_ratio(ratio)}，低于 4.5:1，请选用更深的颜色。",
+            code="contrast",
+        )

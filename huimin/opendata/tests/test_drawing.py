@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from huimin.accessibility.contrast import contrast_ratio
+from huimin.core.contrast import contrast_ratio
 from huimin.accessibility.plain_text import to_plain_text
 from huimin.opendata import drawing as charts
 
