@@ -10,9 +10,11 @@ from django.core.paginator import Paginator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
 from wagtail.models import Collection, Page, Site
 from wagtail.search import index
 
+from .blocks import NavGroupBlock
 from .enums import OrgUnitKind, Role
 from .validators import (
     DEFAULT_ACCENT_COLOUR,
@@ -300,6 +302,28 @@ class SiteIdentity(BaseSiteSetting):
     def error_report_url(self, page_url: str) -> str:
         """The "我为政府网站找错" link for one page of this site."""
         return f"{self.error_report_base}?{urlencode({'site_code': self.site_code, 'url': page_url})}"
+
+
+@register_setting(icon="list-ul")
+class SiteNavigation(BaseSiteSetting):
+    """The main navigation of one site, as its administrators arrange it. Left empty, the navigation is
+    built from the site's columns (`queries.main_navigation`)."""
+
+    groups = StreamField(
+        [("group", NavGroupBlock())],
+        verbose_name="导航分组",
+        blank=True,
+        help_text="留空则按栏目自动生成：政务公开、政务服务、政民互动、数据开放、专题专栏。",
+    )
+
+    panels = [FieldPanel("groups")]
+
+    class Meta:
+        verbose_name = "主导航"
+        verbose_name_plural = "主导航"
+
+    def __str__(self):
+        return f"{self.site} 主导航"
 
 
 class NationalTagsMixin:
