@@ -22,6 +22,15 @@ class ArticlePage(NationalTagsMixin, Page):
     author = models.CharField("作者", max_length=100, blank=True)
     keywords = models.CharField("关键词", max_length=200, blank=True, help_text="多个词用逗号分隔。")
     summary = models.TextField("摘要", max_length=500, blank=True)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="题图",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="可选：显示在首页要闻轮播和列表中的图片，须填写图片的替代文字（描述）。",
+    )
     body = RichTextField(
         "正文",
         features=["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "image", "hr"],
@@ -42,6 +51,7 @@ class ArticlePage(NationalTagsMixin, Page):
             heading="发布信息",
         ),
         FieldPanel("summary"),
+        FieldPanel("cover_image"),
         FieldPanel("body"),
         FieldPanel("charts"),
         InlinePanel("attachments", label="附件", heading="附件"),

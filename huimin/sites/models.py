@@ -200,6 +200,12 @@ class SiteIdentity(BaseSiteSetting):
     collection = models.ForeignKey(
         Collection, null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
+    notice = models.CharField(
+        "全站提示",
+        max_length=200,
+        blank=True,
+        help_text="显示在每个页面顶部和页脚的一句提示，如“本站为演示网站”；留空则不显示。",
+    )
     emblem = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name="网站标志",
@@ -251,7 +257,7 @@ class SiteIdentity(BaseSiteSetting):
             heading="备案与标识",
         ),
         MultiFieldPanel(
-            [FieldPanel("emblem"), FieldPanel("banner"), FieldPanel("accent_colour")],
+            [FieldPanel("emblem"), FieldPanel("banner"), FieldPanel("accent_colour"), FieldPanel("notice")],
             heading="外观",
         ),
     ]

@@ -48,7 +48,7 @@ COLLECTION_PERMISSIONS = {
     Role.SITE_ADMIN: ["add", "change", "delete", "choose"],
     Role.MESSAGE_HANDLER: [],
 }
-SITE_SETTING_PERMISSIONS = {Role.SITE_ADMIN: ["change_siteidentity"]}
+SITE_SETTING_PERMISSIONS = {Role.SITE_ADMIN: ["change_siteidentity", "change_sitenavigation"]}
 # The security roles' group-wide groups carry exactly these (app label, codename) and nothing else: no page,
 # collection or site permission (docs/decisions/0013). The platform administrator is a superuser instead.
 DUTY_PERMISSIONS = {

@@ -21,8 +21,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from huimin.core.contrast import HEX_COLOUR_RE, contrast_ratio, format_ratio
 from huimin.accessibility.forms import AccessiblePageForm
+from huimin.core.contrast import HEX_COLOUR_RE, contrast_ratio, format_ratio
 from huimin.sites.models import NationalTagsMixin, SectionPage
 from huimin.sites.page_tags import PUB_DATE_FORMAT
 

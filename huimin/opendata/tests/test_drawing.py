@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from huimin.core.contrast import contrast_ratio
 from huimin.accessibility.plain_text import to_plain_text
+from huimin.core.contrast import contrast_ratio
 from huimin.opendata import drawing as charts
 
 LABELS = ["沭阳县", "泗阳县", "泗洪县", "宿城区", "宿豫区"]
