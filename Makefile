@@ -34,7 +34,7 @@ serve:
 	@$(BIN)/huimin db_worker --queue-name '*' --no-reload >> var/worker.log 2>&1 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "Task worker running (pid $$worker, log var/worker.log). Serving on http://127.0.0.1:$(PORT)/"; \
-	  $(BIN)/huimin runserver 127.0.0.1:$(PORT)
+	  $(BIN)/huimin runserver --insecure 127.0.0.1:$(PORT)
 
 worker: install
 	$(BIN)/huimin db_worker --queue-name '*'
@@ -49,9 +49,10 @@ test-moved: install
 	@echo "Running the suite with the clock moved $(CLOCK_OFFSET): $$(FAKETIME='$(CLOCK_OFFSET)' LD_PRELOAD=$(LIBFAKETIME) date -R)"
 	FAKETIME="$(CLOCK_OFFSET)" LD_PRELOAD="$(LIBFAKETIME)" $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
-# Refresh the pictures in docs/accessibility.md from a real browser.
+# Refresh the pictures in docs/screenshots.md and docs/accessibility.md from a real browser.
 screenshots: install
-	HUIMIN_SCREENSHOTS_DIR=docs/screenshots HUIMIN_REQUIRE_BROWSER=1 $(BIN)/pytest -q huimin/accessibility/tests/test_screenshots_browser.py
+	HUIMIN_SCREENSHOTS_DIR=docs/screenshots HUIMIN_REQUIRE_BROWSER=1 $(BIN)/pytest -q -p no:xdist \
+	  huimin/demo/tests/test_product_screenshots_browser.py huimin/accessibility/tests/test_screenshots_browser.py
 
 lint: install
 	$(BIN)/ruff check .

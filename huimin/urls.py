@@ -2,13 +2,22 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from huimin.api import api
+from huimin.core.audit_views import AuditedSiteHistoryView
 from huimin.opendata.dcat import catalog_view
 from huimin.search.qa_views import qa_page
+from huimin.sites.views import site_map
 
 urlpatterns = [
+    # Wagtail's 网站历史 with its exports recorded in the audit log; the same address, name and access rule.
+    path(
+        "admin/reports/site-history/",
+        require_admin_access(AuditedSiteHistoryView.as_view()),
+        name="huimin_site_history",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
@@ -19,6 +28,7 @@ urlpatterns = [
     path("search/", include("huimin.search.urls")),
     path("catalog.jsonld", catalog_view, name="opendata_catalog"),
     path("qa/", qa_page, name="qa"),
+    path("wzdt/", site_map, name="site_map"),
 ]
 
 if settings.HUIMIN_SERVE_MEDIA:

@@ -1,7 +1,10 @@
 """Articles (news, notices and other content pages) published in a column."""
 
+import html
+
 from django.db import models
 from django.utils import timezone
+from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -71,6 +74,14 @@ class ArticlePage(NationalTagsMixin, Page):
     class Meta:
         verbose_name = "文章"
         verbose_name_plural = "文章"
+
+    @property
+    def lead(self) -> str:
+        """The summary shown above the body, unless the body already opens with it."""
+        summary = (self.summary or "").strip()
+        if not summary:
+            return ""
+        return "" if summary[:60] in html.unescape(strip_tags(self.body or "")) else summary
 
     def content_source(self, identity) -> str:
         return self.source or (identity.sponsor if identity else "")

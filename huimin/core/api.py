@@ -27,13 +27,14 @@ from typing import Annotated
 import ninja
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
+from ninja.operation import PathView
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator, WithJsonSchema
@@ -210,8 +211,21 @@ def _parameter_problem(error: dict) -> str:
     return f"参数 {name} 的值无效。"
 
 
+def _method_not_allowed(self) -> HttpResponse:
+    """ninja's answer to a method an address does not take, in Chinese and JSON like every other error."""
+    allowed = sorted({method for operation in self.operations for method in operation.methods})
+    response = JsonResponse(
+        {"detail": f"此地址不支持该请求方法，可用的方法：{'、'.join(allowed)}。"},
+        status=405,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
 def build_api() -> NinjaAPI:
     """The API with its docs, its local Swagger assets and Chinese errors; no routers yet."""
+    PathView._not_allowed = _method_not_allowed
     api = NinjaAPI(
         title="惠民开放接口",
         version="1",

@@ -8,7 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from wagtail.models import Site
 
 from . import csp
-from .views import page_not_found
+from .views import page_not_found, site_not_found
 
 
 class KnownHostMiddleware:
@@ -24,11 +24,12 @@ class KnownHostMiddleware:
     def __call__(self, request: HttpRequest):
         host = request.get_host().rsplit(":", 1)[0].lower().strip("[]")
         admin_host = host in settings.HUIMIN_ADMIN_HOSTS
-        refused = not admin_host and not Site.objects.filter(hostname=host).exists()
+        unknown = not admin_host and not Site.objects.filter(hostname=host).exists()
+        refused = unknown
         if not refused and not admin_host and settings.HUIMIN_ADMIN_ONLY_ON_ADMIN_HOSTS:
             refused = request.path_info.startswith("/admin/")  # the admin answers on the admin hosts only
         if refused:
-            response = page_not_found(request, None)
+            response = site_not_found(request) if unknown else page_not_found(request, None)
             add_never_cache_headers(response)
             return response
         return self.get_response(request)

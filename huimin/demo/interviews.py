@@ -1,6 +1,6 @@
-"""Demo content: the 在线访谈 lists of the portal and 市教育局, a finished interview with its transcript and
-answered questions, and an upcoming one collecting questions. Dates are relative to `now`; everything is
-looked up first, so a second run adds nothing."""
+"""Demo content: the 在线访谈 lists of the portal and 市教育局 (each in its site's menu), a finished interview
+on each site with its transcript and answered questions, and an upcoming one collecting questions. Dates are
+relative to `now`; everything is looked up first, so a second run adds nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ INDEX_SLUG = "zxft"
 PAST_SLUG = "2026-ywjy-zsrx"
 UPCOMING_SLUG = "2026-xqjy-pwhj"
 UNIT = "宿迁市教育局"
+PORTAL_SLUG = "2026-yshj-zcjd"
+PORTAL_UNIT = "宿迁市行政审批局"
 
 HOST, GUEST, NETIZEN = SpeakerRole.HOST, SpeakerRole.GUEST, SpeakerRole.NETIZEN
 
@@ -73,7 +75,11 @@ def _ensure_index(site: Site, description: str, admin) -> tuple[InterviewIndexPa
     if index is not None:
         return index, 0
     index = InterviewIndexPage(
-        title="在线访谈", slug=INDEX_SLUG, description=description, keywords="在线访谈,政策解读,网民互动"
+        title="在线访谈",
+        slug=INDEX_SLUG,
+        description=description,
+        keywords="在线访谈,政策解读,网民互动",
+        show_in_menus=True,
     )
     return services.publish_page(site.root_page, index, actor=admin), 1
 
@@ -89,8 +95,11 @@ def build_interview_demo(spec: dict, now: datetime, admin) -> int:
     """Add the demo online interviews; returns how many pages were created."""
     created = 0
     portal = Site.objects.get(hostname=spec["sites"][0]["hostname"])
-    _, made = _ensure_index(portal, "市政府及各部门负责同志与网民在线交流，解读政策、回应关切。", admin)
+    portal_index, made = _ensure_index(
+        portal, "市政府及各部门负责同志与网民在线交流，解读政策、回应关切。", admin
+    )
     created += made
+    created += _ensure_portal_interview(portal_index, now, admin)
     jyj_spec = next(s for s in spec["sites"] if s["key"] == "jyj")
     jyj = Site.objects.get(hostname=jyj_spec["hostname"])
     index, made = _ensure_index(jyj, "市教育局负责同志在线解读教育政策，回答网民关心的问题。", admin)
@@ -157,3 +166,72 @@ def build_interview_demo(spec: dict, now: datetime, admin) -> int:
             if status != QuestionStatus.PENDING:
                 services.moderate_question(admin, question, status, now=now)
     return created
+
+
+PORTAL_QUESTIONS = [
+    ("个体户张先生", "", "开个小餐馆，营业执照和食品经营许可证能一起办吗？"),
+    ("", "", "企业变更地址需要跑几次？"),
+]
+PORTAL_LINES = [
+    (
+        HOST,
+        "主持人",
+        "各位网友大家好！本期访谈邀请市行政审批局负责同志，介绍我市优化营商环境的新举措。",
+        None,
+    ),
+    (
+        GUEST,
+        "李强",
+        "今年我们重点推进企业开办“一件事”，设立登记、公章刻制、发票申领和社保登记一次提交，一般1个工作日内办结。",
+        None,
+    ),
+    (NETIZEN, "个体户张先生", "开个小餐馆，营业执照和食品经营许可证能一起办吗？", 0),
+    (
+        GUEST,
+        "李强",
+        "可以。在政务服务中心综合窗口或江苏政务服务网选择“开餐馆一件事”，一张表单同时申请，材料只交一次。",
+        0,
+    ),
+    (NETIZEN, "匿名", "企业变更地址需要跑几次？", 1),
+    (GUEST, "王芳", "材料齐全的，网上申请、审核通过后营业执照可以邮寄到家，一次都不用跑。", 1),
+    (HOST, "主持人", "感谢两位嘉宾，也感谢网友们的参与。本期访谈到此结束。", None),
+]
+
+
+def _ensure_portal_interview(index: InterviewIndexPage, now: datetime, admin) -> int:
+    """A finished interview on the portal: 优化营商环境, with two answered questions."""
+    if InterviewPage.objects.child_of(index).filter(slug=PORTAL_SLUG).exists():
+        return 0
+    start = (now - timedelta(days=45)).replace(hour=15, minute=0, second=0, microsecond=0)
+    page = InterviewPage(
+        title="优化营商环境“一件事”改革在线访谈",
+        slug=PORTAL_SLUG,
+        host_unit=OrgUnit.objects.get(name=PORTAL_UNIT),
+        start_at=start,
+        end_at=start + timedelta(hours=1),
+        summary="市行政审批局负责同志介绍企业开办、开餐馆等“一件事”改革，回答网民关于证照办理的问题。",
+        keywords="优化营商环境,一件事,企业开办",
+        intro="<p>本期访谈介绍我市企业开办“一件事”等改革举措，以及企业群众办事怎样少跑腿。</p>",
+    )
+    page.guests = [
+        InterviewGuest(name="李强", post="副局长", unit=PORTAL_UNIT),
+        InterviewGuest(name="王芳", post="政务服务科科长", unit=PORTAL_UNIT),
+    ]
+    services.publish_page(index, page, actor=admin)
+    questions = [
+        services.submit_question(page, name=n, phone=p, text=t, now=start - timedelta(days=3 - i))
+        for i, (n, p, t) in enumerate(PORTAL_QUESTIONS)
+    ]
+    for question in questions:
+        services.moderate_question(admin, question, QuestionStatus.SELECTED, now=start - timedelta(hours=2))
+    for i, (role, speaker, text, answered) in enumerate(PORTAL_LINES):
+        services.post_line(
+            admin,
+            page,
+            role=role,
+            speaker=speaker,
+            text=text,
+            question=questions[answered] if answered is not None else None,
+            now=start + timedelta(minutes=6 * i),
+        )
+    return 1

@@ -6,18 +6,15 @@ Everything goes through the policy services; everything is looked up first, so a
 
 from __future__ import annotations
 
-import io
 import random
 from datetime import datetime, timedelta
 
-from django.core.files.images import ImageFile
 from django.utils.html import escape
-from PIL import Image as PILImage
-from PIL import ImageDraw
 from wagtail.images.models import Image
 from wagtail.models import Site
 
 from huimin.core.pages import add_and_publish
+from huimin.demo.pictures import manifest, picture
 from huimin.policies.enums import DocKind, InterpretationForm, InterpreterKind, RelationKind, Validity
 from huimin.policies.models import (
     Industry,
@@ -49,6 +46,7 @@ TITLE_BY_KIND = {
     DocKind.PROVISIONS: "{place}{topic}若干规定",
     DocKind.RULES: "{place}{topic}实施细则",
 }
+# The portal's subjects (city-wide); every other site takes its own topics from data/sitegroup.json.
 SUBJECTS = [
     "优化营商环境",
     "安全生产",
@@ -65,6 +63,28 @@ SUBJECTS = [
     "消防安全",
     "食品安全",
 ]
+# Subjects whose body sentences are those of another topic in data/sitegroup.json.
+SENTENCES_OF = {"义务教育招生入学": "义务教育招生", "就业创业扶持": "就业创业", "消防安全": "安全生产"}
+# The policy topic (主题分类) of each subject.
+TOPIC_OF = {
+    "农业、林业、水利": (
+        *("乡村振兴", "花木产业发展", "防汛抗旱", "河湖长制"),
+        *("水资源管理", "农田水利", "水土保持", "水利工程建设"),
+    ),
+    "科技、教育": (
+        *("义务教育招生入学", "义务教育招生", "学前教育", "校园安全"),
+        *("教师队伍建设", "职业教育", "“双减”"),
+    ),
+    "劳动、人事、监察": ("就业创业", "就业创业扶持"),
+    "民政、扶贫、救灾": ("养老服务", "社区治理"),
+    "城乡建设、环境保护": ("生态环境保护", "城市更新", "老旧小区改造", "农村人居环境整治"),
+    "市场监管、安全生产监管": ("安全生产", "消防安全", "食品安全"),
+}
+INDUSTRIES_OF = {
+    "农业、林业、水利": ("水利、环境和公共设施管理业", "农林牧渔业"),
+    "科技、教育": ("教育", "公共管理和社会组织"),
+}
+SERVICE_OBJECTS_OF = {"农业、林业、水利": ("农民", "企业"), "科技、教育": ("学生", "个人")}
 
 
 def build_policy_demo(spec: dict, now: datetime, admin) -> int:
@@ -76,7 +96,7 @@ def build_policy_demo(spec: dict, now: datetime, admin) -> int:
         library, made = _ensure_library(site, aggregate=site_spec["key"] == "portal", actor=admin)
         libraries[site_spec["key"]] = library
         created += made
-        created += _ensure_site_policies(library, site, site_spec, now, admin)
+        created += _ensure_site_policies(library, site, site_spec, spec, now, admin)
     created += _import_seed_policies(libraries["portal"], now, admin)
     return created
 
@@ -114,19 +134,18 @@ def _ensure_library(site: Site, *, aggregate: bool, actor) -> tuple[PolicyLibrar
     return add_and_publish(site.root_page, library, actor=actor), True
 
 
-def _ensure_site_policies(library, site, site_spec, now, admin) -> int:
+def _ensure_site_policies(library, site, site_spec, spec, now, admin) -> int:
     rng = random.Random(f"policies-{site_spec['key']}")  # noqa: S311 - demo text, not security
     identity = SiteIdentity.objects.select_related("org_unit").get(site=site)
     unit = identity.org_unit
-    topics = list(PolicyTopic.objects.all())
+    topics = {topic.name: topic for topic in PolicyTopic.objects.all()}
     industries = list(Industry.objects.all())
     objects = list(ServiceObject.objects.all())
     code_prefix = identity.site_code
     created = 0
     policies = []
     for n in range(POLICIES_PER_SITE):
-        kind = KINDS[n % len(KINDS)]
-        subject = SUBJECTS[(n + len(site_spec["key"])) % len(SUBJECTS)]
+        kind, subject = _kind_and_subject(site_spec, n)
         pub_date = (now - timedelta(days=40 + n * 110 + rng.randint(0, 30))).replace(
             hour=10, minute=0, second=0, microsecond=0
         )
@@ -136,8 +155,10 @@ def _ensure_site_policies(library, site, site_spec, now, admin) -> int:
             policies.append(existing)
             continue
         title = TITLE_BY_KIND[kind].format(unit=unit.name, place=site_spec["place"], topic=subject)
-        body = "".join(f"<p>{escape(p)}</p>" for p in _paragraphs(rng, site_spec["place"], subject))
+        paragraphs = _paragraphs(rng, spec, site_spec, subject)
+        body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
         repealed = n in (9, 12)
+        topic_name = next((name for name, subjects in TOPIC_OF.items() if subject in subjects), "综合政务")
         data = PolicyData(
             title=title,
             index_number=index_number,
@@ -146,15 +167,14 @@ def _ensure_site_policies(library, site, site_spec, now, admin) -> int:
             issuer=unit,
             doc_number=f"{DOC_NUMBER_PREFIX[site_spec['key']]}〔{pub_date.year}〕{n + 3}号",
             doc_kind=kind,
-            topic=topics[(n * 3 + len(site_spec["key"])) % len(topics)],
+            topic=topics.get(topic_name) or rng.choice(list(topics.values())),
             written_date=pub_date.date(),
-            keywords=f"{subject},{site_spec['place']}",
-            summary=f"为做好{subject}工作，{unit.name}制定本文件。本文为演示内容。",
+            keywords=f"{subject.strip('“”')},{site_spec['place']}",
+            summary=f"为做好{subject}工作，{unit.name}制定本文件，明确目标任务、工作措施和责任分工。",
             validity=Validity.REPEALED if repealed else Validity.VALID,
             invalid_date=(pub_date + timedelta(days=90)).date() if repealed else None,
-            industries=rng.sample(industries, 2),
-            service_objects=rng.sample(objects, 2),
-            is_demo=True,
+            industries=_pick(industries, INDUSTRIES_OF.get(topic_name), rng),
+            service_objects=_pick(objects, SERVICE_OBJECTS_OF.get(topic_name), rng),
             slug=f"demo-policy-{n + 1}",
         )
         policy, _ = upsert_policy(library, data, actor=admin)
@@ -178,15 +198,30 @@ def _link_successors(policies, admin) -> None:
             revision_object.save_revision(user=admin).publish(user=admin)
 
 
-def _paragraphs(rng, place, subject):
-    sentences = [
-        f"为深入贯彻落实上级关于{subject}的决策部署，结合{place}实际，制定本文件。",
-        f"各地各部门要提高思想认识，把{subject}工作摆上重要议事日程，明确责任分工。",
-        f"{place}建立{subject}工作联席会议制度，定期研究解决工作中的重大问题。",
+def _kind_and_subject(site_spec: dict, n: int) -> tuple[DocKind, str]:
+    """The portal keeps its city-wide subjects; another site's n-th policy takes its topics in turn, each with
+    a different kind of document on its next turn, so no two titles are the same."""
+    if site_spec["key"] == "portal":
+        return KINDS[n % len(KINDS)], SUBJECTS[(n + len(site_spec["key"])) % len(SUBJECTS)]
+    topics = site_spec["topics"]
+    return KINDS[(n % len(topics) + n // len(topics)) % len(KINDS)], topics[n % len(topics)]
+
+
+def _pick(values: list, names: tuple | None, rng) -> list:
+    chosen = [v for v in values if names and v.name in names]
+    return chosen or rng.sample(values, 2)
+
+
+def _paragraphs(rng, spec, site_spec, subject) -> list[str]:
+    """The opening, three of the subject's own sentences (data/sitegroup.json) and the closing."""
+    place, area = site_spec["place"], site_spec["area"]
+    own = spec["topics"][SENTENCES_OF.get(subject, subject)]["sentences"]
+    return [
+        f"为深入贯彻落实上级关于{subject}的决策部署，结合本地实际，制定本文件。",
+        *(s.format(place=place, area=area) for s in rng.sample(own, 3)),
+        f"各责任单位要把{subject}工作摆上重要议事日程，明确责任分工，对工作推进不力的单位予以通报并督促整改。",
         "本文件自印发之日起施行，由制定机关负责解释。",
-        "对工作推进不力的单位，予以通报并督促整改。",
     ]
-    return [sentences[0], *rng.sample(sentences[1:4], 2), sentences[3]]
 
 
 def _ensure_text_interpretation(library, policy, n, admin) -> int:
@@ -200,16 +235,27 @@ def _ensure_text_interpretation(library, policy, n, admin) -> int:
         interpreter_kind=InterpreterKind.DRAFTING_DEPARTMENT,
         interpreter=policy.issuer.name,
         pub_date=policy.pub_date + timedelta(days=1),
-        summary="一、制定背景；二、主要内容；三、适用对象。本文为演示内容。",
+        summary=f"《{policy.title}》的制定背景、主要内容和适用对象。",
         body=(
             f"<h2>一、制定背景</h2><p>{escape(policy.summary)}</p><h2>二、主要内容</h2>"
-            f"<p>文件共有若干条，明确了工作目标、重点任务和保障措施。</p><h2>三、适用对象</h2>"
+            + _main_points(policy)
+            + "<h2>三、适用对象</h2>"
             f"<p>{escape('、'.join(o.name for o in policy.service_objects.all()) or '全体市民')}。</p>"
         ),
-        is_demo=True,
     )
     publish_interpretation(library, interpretation, [policy], actor=admin)
     return 1
+
+
+def _main_points(policy) -> str:
+    """The policy's own provisions (its body between the opening and the closing), as the interpretation's
+    main points."""
+    import re
+
+    paragraphs = re.findall(r"<p>(.*?)</p>", policy.body)
+    return (
+        "".join(f"<p>{p}</p>" for p in paragraphs[1:-2]) or "<p>文件明确了工作目标、重点任务和保障措施。</p>"
+    )
 
 
 def ensure_seed_interpretations(library, seed_policies, admin) -> int:
@@ -259,7 +305,7 @@ def ensure_seed_interpretations(library, seed_policies, admin) -> int:
             chart.graphics.add(
                 InterpretationGraphic(
                     image=_chart_image(library, year),
-                    alt_text="柱状图：十二项重点任务按完成时限分布，详见图解文字版。",
+                    alt_text=manifest()[f"infographic-seed-{year}.png"]["alt"],
                 )
             )
             publish_interpretation(library, chart, [policy], actor=admin)
@@ -268,25 +314,10 @@ def ensure_seed_interpretations(library, seed_policies, admin) -> int:
 
 
 def _chart_image(library, year) -> Image:
-    """A bar chart (tasks by deadline: 1, 4, 2, 5) drawn on the server; its words live in the text version."""
-    title = f"{year}年工作要点任务时限图"
-    existing = Image.objects.filter(title=title).first()
-    if existing:
-        return existing
-    canvas = PILImage.new("RGB", (640, 360), "white")
-    draw = ImageDraw.Draw(canvas)
-    for i, value in enumerate((1, 4, 2, 5)):
-        left = 80 + i * 140
-        draw.rectangle([left, 320 - value * 55, left + 80, 320], fill=(168, 21, 27))
-    draw.line([60, 320, 620, 320], fill="black", width=2)
-    buffer = io.BytesIO()
-    canvas.save(buffer, format="PNG")
+    """The shipped infographic of the year's work points (tasks by deadline: 1, 4, 2, 5), with its words in
+    the interpretation's text version."""
     collection = SiteIdentity.objects.get(site=library.get_site()).collection
-    return Image.objects.create(
-        title=title,
-        collection=collection,
-        file=ImageFile(io.BytesIO(buffer.getvalue()), name=f"chart-{year}.png"),
-    )
+    return picture(f"infographic-seed-{year}.png", collection)
 
 
 def city_library() -> PolicyLibraryPage | None:

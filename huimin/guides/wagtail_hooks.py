@@ -69,3 +69,64 @@ def warn_after_create(request, page):
 @hooks.register("after_edit_page")
 def warn_after_edit(request, page):
     guide_warnings(request, page)
+
+
+# --- 工作台: my guides with problems ------------------------------------------------------------------------
+
+GUIDE_ROWS = 6
+
+
+def guides_panel(user):
+    """办事指南问题: the guides on the sites this person edits or administers that the guide checker finds
+    fault with, the worst first (the platform administrator sees the report instead)."""
+    from wagtail.models import Site
+
+    from huimin.core.dashboard import Row, WorkbenchPanel
+    from huimin.sites.enums import Role
+    from huimin.sites.models import Membership
+
+    if user.is_superuser:
+        return None
+    site_ids = set(
+        Membership.objects.filter(user=user, role__in=(Role.EDITOR, Role.SITE_ADMIN)).values_list(
+            "site_id", flat=True
+        )
+    )
+    if not site_ids:
+        return None
+    guides = ServiceGuidePage.objects.none()
+    for site in Site.objects.filter(pk__in=site_ids).select_related("root_page"):
+        guides = guides | ServiceGuidePage.objects.descendant_of(site.root_page, inclusive=True)
+    checked = []
+    for guide in guides.order_by("title"):
+        problems = check_guide(guide)
+        if problems:
+            checked.append((guide, problems))
+    checked.sort(key=lambda item: -sum(p.deduction for p in item[1]))
+    rows = [
+        Row(
+            guide.title,
+            url=reverse("wagtailadmin_pages:edit", args=[guide.pk]),
+            note="；".join(p.message for p in problems[:2])
+            + (f" 等 {len(problems)} 个问题" if len(problems) > 2 else ""),
+            alert=True,
+        )
+        for guide, problems in checked[:GUIDE_ROWS]
+    ]
+    return WorkbenchPanel(
+        "guides",
+        "办事指南问题",
+        order=30,
+        counts=[Row("有问题的指南", len(checked), url=reverse("guide_check_report"), alert=True)],
+        rows=rows,
+        empty="您负责的办事指南没有发现问题。",
+        more_url=reverse("guide_check_report"),
+        more_label="查看办事指南检查报告",
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_guides_panel(request, panels):
+    panel = guides_panel(request.user)
+    if panel is not None:
+        panels.append(panel)

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import queries, report
+from .enums import Check
 from .models import PeriodReport, Run, Target
 from .tasks import patrol_task
 
@@ -29,6 +30,18 @@ def download(reports: list[dict], fmt: str, name: str) -> HttpResponse | None:
     return response
 
 
+def check_label(code: str) -> str:
+    """The Chinese name of a check id (the id itself stays in URLs, JSON and the exports' id column)."""
+    try:
+        return report.CHECK_LABELS[Check(code)]
+    except (KeyError, ValueError):
+        return "其他检查项"
+
+
+def labelled_counts(counts: dict) -> list[tuple[str, int]]:
+    return [(check_label(code), n) for code, n in sorted(counts.items(), key=lambda item: -item[1])]
+
+
 class _PlatformView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "search"
 
@@ -44,7 +57,10 @@ class TargetsView(_PlatformView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = queries.targets_with_trend()
+        rows = queries.targets_with_trend()
+        for row in rows:
+            row["counts"] = labelled_counts(row["latest"].counts) if row["latest"] else []
+        context["rows"] = rows
         context["reports"] = PeriodReport.objects.all()[:12]
         return context
 
@@ -62,6 +78,10 @@ class TargetsView(_PlatformView):
 class RunView(_PlatformView):
     template_name = "inspection/admin/run.html"
     page_title = "巡查结果"
+
+    def get_page_title(self):
+        run = getattr(self, "run", None)
+        return f"巡查结果：{run.target.name}" if run is not None else self.page_title
 
     def get(self, request, *args, **kwargs):
         self.run = get_object_or_404(Run.objects.select_related("target"), pk=kwargs["pk"])
@@ -99,4 +119,13 @@ class PeriodReportView(_PlatformView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["saved"] = self.saved
+        context["rows"] = [
+            {
+                **row,
+                "worst": [
+                    {**f, "check_label": check_label(f.get("check", ""))} for f in row.get("worst", [])
+                ],
+            }
+            for row in self.saved.rows
+        ]
         return context

@@ -40,6 +40,31 @@ ACTIONS = {
     "reopen": ((State.PUBLISHED, State.CLOSED), "dispatcher"),
 }
 
+# What a person reads in a letter's 办理记录 for each step the services record (LetterEvent.action stays
+# the code: it is the contract of exports and the API).
+ACTION_LABELS = {
+    "submit": "提交留言",
+    "dispatch": "分办",
+    "transfer": "转办",
+    "accept": "签收",
+    "return": "退回",
+    "request_info": "要求补充材料",
+    "supplement": "补充材料",
+    "extend": "批准延期",
+    "reply": "提交答复",
+    "send_back": "退回修改",
+    "approve": "审核通过",
+    "invalid": "认定无效",
+    "duplicate": "认定重复",
+    "rate": "评价",
+    "reopen": "重新交办",
+    "remind": "临期提醒",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, "其他操作")
+
 
 def _may(user, letter, who: str) -> bool:
     if who == "dispatcher":
@@ -112,6 +137,10 @@ def _rows(letters, now):
 
 class _StaffView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "mail"
+
+    def get_header_title(self):
+        title, subtitle = self.get_page_title(), self.get_page_subtitle()
+        return f"{title}（{subtitle}）" if subtitle else title
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("wagtailadmin.access_admin"):
@@ -187,10 +216,19 @@ class LetterView(_StaffView):
     template_name = "letters/admin/letter.html"
     page_title = "留言详情"
 
+    def get_page_title(self):
+        letter = getattr(self, "_letter", None)
+        return f"留言详情：{letter.title}" if letter is not None else self.page_title
+
+    def get_page_subtitle(self):
+        letter = getattr(self, "_letter", None)
+        return f"查询码 {letter.query_code}" if letter is not None else ""
+
     def letter(self):
         found = queries.visible_letters(self.request.user).filter(pk=self.kwargs["pk"]).first()
         if found is None:
             raise Http404  # not "forbidden": another unit's letter must not even be confirmed to exist
+        self._letter = found
         return found
 
     def get(self, request, *args, **kwargs):
@@ -206,7 +244,7 @@ class LetterView(_StaffView):
             {
                 "letter": letter,
                 "row": _rows([letter], now)[0],
-                "events": letter.events.select_related("actor", "unit"),
+                "events": _labelled(letter.events.select_related("actor", "unit")),
                 "actions": available_actions(self.request.user, letter),
                 "units": OrgUnit.objects.all(),
                 "templates": queries.templates_for(letter),
@@ -227,6 +265,13 @@ class LetterView(_StaffView):
             return self.render_to_response(self.get_context_data(letter=letter, error=text), status=400)
         messages.success(request, "已办理。")
         return redirect(reverse("letters_letter", args=[letter.pk]))
+
+
+def _labelled(events):
+    events = list(events)
+    for event in events:
+        event.action_label = action_label(event.action)
+    return events
 
 
 def attachment(request, pk: int, attachment_pk: int):

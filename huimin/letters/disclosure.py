@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from huimin.core.exports import safe_cell
 from huimin.sites import queries as site_queries
+from huimin.sites.page_tags import ViewColumn
 
 from . import queries
 from .masking import mask
@@ -30,6 +31,12 @@ COLUMNS = [
 ]
 
 
+# The published letters are a column of the 咨询投诉 type (STANDARDS.md §1): its tags, as a column page's.
+PUBLISHED_COLUMN = ViewColumn(
+    "留言公开", "经留言人同意公开的网民留言及其答复，个人信息已隐去。", "留言,答复,留言公开", "咨询投诉"
+)
+
+
 def published_letters(request):
     chrome = site_queries.site_chrome(request)
     unit = queries.unit_from(request.GET.get("unit"))
@@ -44,7 +51,7 @@ def published_letters(request):
         }
         for letter in page.object_list
     ]
-    context = {**chrome, "entries": entries, "page": page, "unit": unit}
+    context = {**chrome, "entries": entries, "page": page, "unit": unit, "column": PUBLISHED_COLUMN}
     return TemplateResponse(request, "letters/published.html", context)
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -75,7 +76,7 @@ class BestBetViewSet(ModelViewSet):
     menu_label = "推荐结果"
     add_to_admin_menu = False
     copy_view_enabled = False
-    list_display = ["query", "display_title", "site", "sort_order", "active"]
+    list_display = ["query", "display_title", "site", "sort_order", BooleanColumn("active", label="启用")]
     list_filter = ["active", "site"]
     search_fields = ["query", "title", "url"]
     add_view_class = BestBetCreateView

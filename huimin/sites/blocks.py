@@ -1,9 +1,19 @@
-"""StreamField blocks of the site group: the main navigation a site's administrators edit."""
+"""StreamField blocks of the site group: the main navigation a site's administrators edit, and the blocks
+they arrange on the home page."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+
+def safe_nav_url(url: str) -> bool:
+    """Whether an address may be a navigation link: a site path or an https:// URL, nothing else (not
+    `//host` or `/\\host`, which browsers take to another site)."""
+    from .queries import safe_nav_url as check
+
+    return check(url)
 
 
 class NavLinkBlock(blocks.StructBlock):
@@ -28,7 +38,7 @@ class NavLinkBlock(blocks.StructBlock):
         errors = {}
         if not value.get("page") and not url:
             errors["page"] = ValidationError("请选择页面或填写链接地址。")
-        elif url and not ((url.startswith("/") and not url.startswith("//")) or url.startswith("https://")):
+        elif url and not safe_nav_url(url):
             errors["url"] = ValidationError("链接地址须为以 / 开头的站内地址，或以 https:// 开头的网址。")
         if url and not value.get("page") and not (value.get("label") or "").strip():
             errors["label"] = ValidationError("填写链接地址时须填写显示名称。")
@@ -46,3 +56,461 @@ class NavGroupBlock(blocks.StructBlock):
     class Meta:
         label = "导航分组"
         icon = "list-ul"
+
+
+# --- Home page blocks -------------------------------------------------------------------------------------
+# The blocks a site administrator arranges on the home page (`HomePage.body`). Each block works out what it
+# shows in `get_context` from the site it is placed on, so a block never links to a page that is missing,
+# unpublished or on another site. The other apps' page types are reached through the app registry, not
+# imported: `sites` is a floor the other apps stand on.
+
+MAX_HOME_LABEL = 20
+SERVICE_ICONS = [
+    ("message", "留言"),
+    ("guide", "办事指南"),
+    ("policy", "文件"),
+    ("question", "问答"),
+    ("data", "数据"),
+    ("interview", "访谈"),
+    ("survey", "征集调查"),
+    ("search", "搜索"),
+    ("clock", "时限"),
+    ("chart", "统计"),
+    ("building", "机构"),
+    ("link", "链接"),
+]
+DEFAULT_TILES = [
+    {"label": "我要留言", "url": "/hudong/liuyan/", "icon": "message"},
+    {"label": "办事指南", "url": "/bszn/", "icon": "guide"},
+    {"label": "政策文件库", "url": "/zcwjk/", "icon": "policy"},
+    {"label": "智能问答", "url": "/qa/", "icon": "question"},
+    {"label": "数据开放", "url": "/sjkf/", "icon": "data"},
+    {"label": "在线访谈", "url": "/zxft/", "icon": "interview"},
+    {"label": "征集调查", "url": "/zjdc/", "icon": "survey"},
+]
+
+
+def _model(label: str):
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+def _site_of(parent_context) -> tuple:
+    """The page a block is placed on and that page's Wagtail site (both None outside a page)."""
+    page = (parent_context or {}).get("page")
+    if page is None:
+        return None, None
+    return page, page.get_site()
+
+
+def _home_of(page):
+    from wagtail.models import Page
+
+    if page is None:
+        return None
+    return Page.objects.filter(path=page.path[: Page.steplen * 2]).first()
+
+
+def _is_site_path(url: str) -> bool:
+    return url.startswith("/") and not url.startswith("//")
+
+
+def _check_link(value, errors: dict, *, required: bool) -> None:
+    url = (value.get("url") or "").strip()
+    if not value.get("page") and not url:
+        if required:
+            errors["page"] = ValidationError("请选择页面或填写链接地址。")
+    elif url and not safe_nav_url(url):
+        errors["url"] = ValidationError("链接地址须为以 / 开头的站内地址，或以 https:// 开头的网址。")
+
+
+def resolve_site_path(site, path: str) -> str | None:
+    """The address of a path on a site when it leads somewhere a citizen can go, else None.
+
+    A path served by a view of its own (the letter form, Q&A, search) counts when it resolves; a path of the
+    page tree counts when a live, public page answers it. A column with nothing published in it does not
+    count either: a tile or slide never leads to an empty list.
+    """
+    from types import SimpleNamespace
+
+    from django.http import Http404
+    from django.urls import Resolver404, resolve
+
+    if not _is_site_path(path):
+        return None
+    try:
+        match = resolve(path.split("?")[0])
+    except Resolver404:
+        return None
+    if match.url_name != "wagtail_serve":
+        return path
+    if site is None:
+        return None
+    components = [part for part in path.split("?")[0].split("/") if part]
+    try:
+        # A stand-in request: routable pages note their sub-route on it, nothing else reads it.
+        routed = site.root_page.specific.route(SimpleNamespace(), components)
+    except Http404:
+        return None
+    target = getattr(routed, "page", routed)
+    return path if _is_open(target) else None
+
+
+def _is_open(page) -> bool:
+    """Live, public and not an empty column."""
+    from wagtail.models import Page, PageViewRestriction
+
+    if page is None or not page.live:
+        return False
+    if PageViewRestriction.objects.filter(page__in=page.get_ancestors(inclusive=True)).exists():
+        return False
+    if page.specific_class.__name__ == "ColumnPage":
+        return Page.objects.child_of(page).live().public().exists()
+    return True
+
+
+def link_target(value, site) -> str | None:
+    """The address a link value (page or address) leads to on this site, or None when it leads nowhere."""
+    page = value.get("page")
+    if page is not None:
+        if not _is_open(page):
+            return None
+        url = page.get_url()
+        return url or None
+    url = (value.get("url") or "").strip()
+    if url.startswith("https://"):
+        return url
+    return resolve_site_path(site, url) if url else None
+
+
+class CarouselSlideBlock(blocks.StructBlock):
+    """One hand-picked slide: a photograph, a title and where it leads."""
+
+    image = ImageChooserBlock(label="图片", help_text="替代文字取图片的“描述”，未填写描述时用标题。")
+    title = blocks.CharBlock(label="标题", max_length=60)
+    page = blocks.PageChooserBlock(label="链接页面", required=False)
+    url = blocks.CharBlock(label="链接地址", required=False, max_length=300, help_text="已选页面时不填。")
+
+    class Meta:
+        label = "幻灯片"
+        icon = "image"
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors: dict = {}
+        _check_link(value, errors, required=True)
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
+
+
+class CarouselBlock(blocks.StructBlock):
+    """要闻轮播: the newest articles of a column that have a 题图, or hand-picked slides, or both (the
+    hand-picked ones first)."""
+
+    heading = blocks.CharBlock(label="标题", max_length=MAX_HOME_LABEL, default="要闻")
+    column = blocks.PageChooserBlock(
+        label="来源栏目",
+        page_type="huimin_sites.ColumnPage",
+        required=False,
+        help_text="自动取该栏目最新的带题图文章。",
+    )
+    count = blocks.IntegerBlock(label="条数", min_value=3, max_value=6, default=5)
+    slides = blocks.ListBlock(CarouselSlideBlock(), label="手选幻灯片", default=[], min_num=0)
+
+    class Meta:
+        label = "要闻轮播"
+        icon = "image"
+        template = "sites/blocks/carousel.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("column") and not value.get("slides"):
+            raise blocks.StructBlockValidationError(
+                block_errors={"column": ValidationError("请选择来源栏目，或添加手选幻灯片。")}
+            )
+        return value
+
+    def slides_for(self, value, site) -> list[dict]:
+        count = value.get("count") or 5
+        slides = []
+        for slide in value.get("slides") or []:
+            url = link_target(slide, site)
+            image = slide.get("image")
+            if url and image is not None:
+                alt = (image.description or "").strip() or slide["title"]
+                slides.append({"title": slide["title"], "url": url, "image": image, "alt": alt, "date": None})
+        column = value.get("column")
+        if column is not None and column.live and len(slides) < count:
+            articles = (
+                _model("huimin_articles.ArticlePage")
+                .objects.child_of(column)
+                .live()
+                .public()
+                .filter(cover_image__isnull=False)
+                .select_related("cover_image")
+                .order_by("-pub_date", "-pk")[: count - len(slides)]
+            )
+            for article in articles:
+                alt = (article.cover_image.description or "").strip() or article.title
+                slides.append(
+                    {
+                        "title": article.title,
+                        "url": article.get_url(),
+                        "image": article.cover_image,
+                        "alt": alt,
+                        "date": article.pub_date,
+                    }
+                )
+        return slides[:count]
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        _, site = _site_of(parent_context)
+        context["slides"] = self.slides_for(value, site)
+        context["block_id"] = f"carousel-{id(value)}"
+        return context
+
+
+class ServiceTileBlock(blocks.StructBlock):
+    """A quick service tile: a label, an icon of the fixed set and where it leads."""
+
+    label = blocks.CharBlock(label="名称", max_length=12)
+    icon = blocks.ChoiceBlock(label="图标", choices=SERVICE_ICONS, default="link")
+    page = blocks.PageChooserBlock(label="链接页面", required=False)
+    url = blocks.CharBlock(
+        label="链接地址", required=False, max_length=300, help_text="站内地址如 /qa/；已选页面时不填。"
+    )
+
+    class Meta:
+        label = "服务"
+        icon = "link"
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors: dict = {}
+        _check_link(value, errors, required=True)
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
+
+
+class ServiceTilesBlock(blocks.StructBlock):
+    """便民服务: tiles to the services people use most. A tile whose target is missing is not shown."""
+
+    heading = blocks.CharBlock(label="标题", max_length=MAX_HOME_LABEL, default="便民服务")
+    tiles = blocks.ListBlock(ServiceTileBlock(), label="服务", default=DEFAULT_TILES, min_num=1, max_num=12)
+
+    class Meta:
+        label = "便民服务"
+        icon = "grip"
+        template = "sites/blocks/service_tiles.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        _, site = _site_of(parent_context)
+        tiles = []
+        for tile in value.get("tiles") or []:
+            url = link_target(tile, site)
+            if url:
+                tiles.append({"label": tile["label"], "icon": tile["icon"], "url": url})
+        context["tiles"] = tiles
+        context["block_id"] = f"services-{id(value)}"
+        return context
+
+
+class InfoListBlock(blocks.StructBlock):
+    """信息列表: the newest articles of one column, or of several columns in one tabbed box."""
+
+    heading = blocks.CharBlock(
+        label="标题", max_length=MAX_HOME_LABEL, required=False, help_text="留空则用栏目名称。"
+    )
+    columns = blocks.ListBlock(
+        blocks.PageChooserBlock(page_type="huimin_sites.ColumnPage", label="栏目"),
+        label="栏目",
+        min_num=1,
+        max_num=5,
+        help_text="选择多个栏目时以选项卡显示。",
+    )
+    count = blocks.IntegerBlock(label="每栏条数", min_value=3, max_value=15, default=8)
+
+    class Meta:
+        label = "信息列表"
+        icon = "list-ul"
+        template = "sites/blocks/info_list.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        articles = _model("huimin_articles.ArticlePage").objects
+        count = value.get("count") or 8
+        panels = []
+        for column in value.get("columns") or []:
+            if column is None or not _is_open(column):
+                continue
+            items = list(articles.child_of(column).live().public().order_by("-pub_date", "-pk")[:count])
+            panels.append({"title": column.title, "page": column, "items": items, "key": column.pk})
+        context["panels"] = panels
+        context["title"] = value.get("heading") or (panels[0]["title"] if len(panels) == 1 else "信息公开")
+        context["block_id"] = f"list-{id(value)}"
+        return context
+
+
+def site_policy_library(home):
+    """The policy library of a site: the first live one directly below its home page."""
+    if home is None:
+        return None
+    return _model("huimin_policies.PolicyLibraryPage").objects.child_of(home).live().public().first()
+
+
+class PolicyListBlock(blocks.StructBlock):
+    """政策与解读: the newest policies and interpretations of the site's policy library (the city portal's
+    library gathers the whole group's)."""
+
+    heading = blocks.CharBlock(label="标题", max_length=MAX_HOME_LABEL, default="政策与解读")
+    count = blocks.IntegerBlock(label="条数", min_value=3, max_value=10, default=6)
+
+    class Meta:
+        label = "政策与解读"
+        icon = "doc-full"
+        template = "sites/blocks/policy_list.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        page, _ = _site_of(parent_context)
+        library = site_policy_library(_home_of(page))
+        count = value.get("count") or 6
+        panels = []
+        if library is not None:
+            policies = list(library.latest_items(count))
+            interpretations = _model("huimin_policies.InterpretationPage").objects.live().public()
+            if not library.aggregate_group:
+                interpretations = interpretations.descendant_of(library)
+            interpretations = list(interpretations.order_by("-pub_date", "-pk")[:count])
+            panels = [
+                {"title": "政策文件", "page": library, "items": policies, "key": "policies"},
+                {"title": "政策解读", "page": None, "items": interpretations, "key": "interpretations"},
+            ]
+            panels = [panel for panel in panels if panel["items"]]
+        context["library"] = library
+        context["panels"] = panels
+        context["title"] = value.get("heading") or "政策与解读"
+        context["block_id"] = f"policies-{id(value)}"
+        return context
+
+
+def site_topic_index(home):
+    if home is None:
+        return None
+    return _model("huimin_topics.TopicIndexPage").objects.child_of(home).live().public().first()
+
+
+class TopicsBlock(blocks.StructBlock):
+    """专题专栏: the newest topic pages of the site's /ztzl/, with their cover pictures."""
+
+    heading = blocks.CharBlock(label="标题", max_length=MAX_HOME_LABEL, default="专题专栏")
+    count = blocks.IntegerBlock(label="条数", min_value=2, max_value=8, default=4)
+
+    class Meta:
+        label = "专题专栏"
+        icon = "folder-open-inverse"
+        template = "sites/blocks/topics.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        page, _ = _site_of(parent_context)
+        index = site_topic_index(_home_of(page))
+        topics = []
+        if index is not None:
+            topics = list(index.latest_items(value.get("count") or 4).select_related("cover_image"))
+        context["index"] = index
+        context["topics"] = topics
+        context["block_id"] = f"topics-{id(value)}"
+        return context
+
+
+# 站群导航: which kinds of organisation unit are listed under which heading.
+SITE_GROUP_HEADINGS = [
+    ("市政府", ("city_office",)),
+    ("县区", ("county", "function_area")),
+    ("部门", ("dept_tier1", "dept_tier2", "other")),
+]
+
+
+class SiteGroupBlock(blocks.StructBlock):
+    """站群导航: links to the group's other sites, grouped 县区 / 部门."""
+
+    heading = blocks.CharBlock(label="标题", max_length=MAX_HOME_LABEL, default="站群导航")
+
+    class Meta:
+        label = "站群导航"
+        icon = "site"
+        template = "sites/blocks/site_group.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        _, here = _site_of(parent_context)
+        identities = (
+            _model("huimin_sites.SiteIdentity")
+            .objects.select_related("site", "org_unit")
+            .order_by("org_unit__sort_order", "site_name")
+        )
+        groups = []
+        for heading, kinds in SITE_GROUP_HEADINGS:
+            links = [
+                {"name": identity.site_name, "url": identity.site.root_url + "/"}
+                for identity in identities
+                if identity.org_unit
+                and identity.org_unit.kind in kinds
+                and (here is None or identity.site_id != here.pk)
+            ]
+            if links:
+                groups.append({"heading": heading, "links": links})
+        context["groups"] = groups
+        context["block_id"] = f"sites-{id(value)}"
+        return context
+
+
+class BannerBlock(blocks.StructBlock):
+    """横幅: the site's banner picture (网站标识 › 页头横幅) with the site's name over it."""
+
+    heading = blocks.CharBlock(label="标题", max_length=40, required=False, help_text="留空则用网站名称。")
+    subtitle = blocks.CharBlock(label="副标题", max_length=60, required=False)
+
+    class Meta:
+        label = "横幅"
+        icon = "image"
+        template = "sites/blocks/banner.html"
+
+
+class ColumnGridBlock(blocks.StaticBlock):
+    """栏目信息: every column in the site's menu with its newest articles (the home page of old)."""
+
+    class Meta:
+        label = "栏目信息"
+        icon = "table"
+        admin_text = "按栏目列出本站各栏目的最新信息。"
+        template = "sites/blocks/column_grid.html"
+
+    def get_context(self, value, parent_context=None):
+        from .queries import home_column_blocks
+
+        context = super().get_context(value, parent_context=parent_context)
+        page, _ = _site_of(parent_context)
+        home = _home_of(page)
+        context["column_blocks"] = home_column_blocks(home.specific) if home else []
+        return context
+
+
+class HomeStreamBlock(blocks.StreamBlock):
+    banner = BannerBlock()
+    carousel = CarouselBlock()
+    services = ServiceTilesBlock()
+    news = InfoListBlock()
+    policies = PolicyListBlock()
+    topics = TopicsBlock()
+    site_group = SiteGroupBlock()
+    columns = ColumnGridBlock()
+
+    class Meta:
+        label = "首页内容"

@@ -14,7 +14,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Collection, Page, Site
 from wagtail.search import index
 
-from .blocks import NavGroupBlock
+from .blocks import HomeStreamBlock, NavGroupBlock
 from .enums import OrgUnitKind, Role
 from .validators import (
     DEFAULT_ACCENT_COLOUR,
@@ -371,14 +371,21 @@ class SectionPage(NationalTagsMixin, Page):
 
 
 class HomePage(NationalTagsMixin, Page):
-    """The home page of one site of the group."""
+    """The home page of one site of the group: blocks its site administrator arranges (`body`); left empty,
+    a default arrangement built from the site's own columns and sections (`default_body`)."""
 
     intro = models.TextField("网站简介", blank=True)
     keywords = models.CharField(
         "关键词", max_length=200, help_text="用于 ColumnKeywords 标签，多个词用逗号分隔。"
     )
+    body = StreamField(
+        HomeStreamBlock(),
+        verbose_name="首页内容",
+        blank=True,
+        help_text="由上到下排列首页的区块；留空则按本站栏目自动排列。",
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("keywords")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("keywords"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["huimin_sites.ColumnPage", *SECTION_PAGE_TYPES]
     template = "sites/home_page.html"
@@ -394,12 +401,40 @@ class HomePage(NationalTagsMixin, Page):
             ("ColumnType", "首页"),
         ]
 
+    def default_body(self):
+        """The arrangement of a home page nobody has arranged: the banner, the news carousel when the news
+        column has pictures, the services, every column's newest items, the policy library, the topics and
+        the site-group bar. Blocks with nothing to show render nothing."""
+        from wagtail.blocks import StreamValue
+
+        from . import queries
+
+        news = ColumnPage.objects.child_of(self).live().filter(column_type__name="工作动态").first()
+        raw = [{"type": "banner", "value": {"heading": "", "subtitle": self.intro}}]
+        if news is not None and queries.column_articles(news).filter(cover_image__isnull=False).exists():
+            raw.append({"type": "carousel", "value": {"heading": "要闻", "column": news.pk, "count": 5}})
+        raw += [
+            {"type": "services", "value": {"heading": "便民服务"}},
+            {"type": "columns", "value": None},
+            {"type": "policies", "value": {"heading": "政策与解读", "count": 6}},
+            {"type": "topics", "value": {"heading": "专题专栏", "count": 4}},
+            {"type": "site_group", "value": {"heading": "站群导航"}},
+        ]
+        stream_block = self.body.stream_block
+        for item in raw:  # fill in the defaults of fields left out (the tiles' default list)
+            if isinstance(item["value"], dict):
+                defaults = stream_block.child_blocks[item["type"]].get_prep_value(
+                    stream_block.child_blocks[item["type"]].get_default()
+                )
+                item["value"] = {**defaults, **item["value"]}
+        return StreamValue(stream_block, raw, is_lazy=True)
+
     def get_context(self, request, *args, **kwargs):
         from . import queries
 
         context = super().get_context(request, *args, **kwargs)
         context["columns"] = queries.menu_columns(self)
-        context["column_blocks"] = queries.home_column_blocks(self)
+        context["home_blocks"] = self.body if len(self.body) else self.default_body()
         return context
 
 

@@ -27,3 +27,22 @@ def tags_for_page(page, request, identity) -> list[tuple[str, str]]:
     if hasattr(page, "content_tags"):
         tags += page.content_tags(request, identity)
     return tags
+
+
+class ViewColumn:
+    """A list that is not a page of the tree (the published letters, for one) but is a column all the same:
+    it carries the column tags, given here, like a `ColumnPage`."""
+
+    def __init__(self, name: str, description: str, keywords: str, column_type: str):
+        self.name = name
+        self.description = description
+        self.keywords = keywords
+        self.column_type = column_type
+
+    def column_tags(self, identity) -> list[tuple[str, str]]:
+        return [
+            ("ColumnName", self.name),
+            ("ColumnDescription", self.description),
+            ("ColumnKeywords", self.keywords),
+            ("ColumnType", self.column_type),
+        ]

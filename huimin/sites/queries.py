@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
 from django.db.models import QuerySet
 from wagtail.models import Page, Site
 
 from huimin.articles.models import ArticlePage
 from huimin.core.api import HOSTNAME
 
-from .models import ColumnPage, HomePage, Membership
+from .models import ColumnPage, HomePage, Membership, SiteNavigation
 
 HOME_ITEMS_PER_COLUMN = 6
 
@@ -75,3 +81,171 @@ def second_factor_required(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or Membership.objects.filter(user=user, site__isnull=True).exists()
+
+
+# --- main navigation and site map ------------------------------------------------------------------------
+NAVIGATION_DATA = Path(__file__).parent / "data" / "navigation.json"
+# A site address (/path, never //host or /\host, which browsers read as another host) or an https:// URL,
+# with no spaces or control characters.
+_SAFE_URL = re.compile(r"\A(?:/(?![/\\])|https://[^/\\\s])[^\s\x00-\x1f\x7f<>\"'`\\]*\Z")
+
+
+class NavLink(NamedTuple):
+    label: str
+    url: str
+    page_id: int | None = None
+    current: str = ""  # "page" for the page being shown, "true" for a section the page is in
+
+
+class NavGroup(NamedTuple):
+    title: str
+    url: str | None  # the group's first page, or None when it holds only tools and addresses
+    links: list[NavLink]
+    current: str = ""
+
+
+@cache
+def navigation_rules() -> dict:
+    """The grouping rules of huimin/sites/data/navigation.json (read once per process)."""
+    return json.loads(NAVIGATION_DATA.read_text(encoding="utf-8"))
+
+
+def safe_nav_url(url: str) -> bool:
+    """Whether an address may be a navigation link: a site path or an https:// URL, nothing else."""
+    return bool(_SAFE_URL.match(url or ""))
+
+
+def _page_type(page: Page) -> str:
+    content_type = page.content_type  # fetched with the page (select_related)
+    return f"{content_type.app_label}.{content_type.model}"
+
+
+def _section_pages(home: Page) -> list[tuple[Page, str]]:
+    """The pages below a home page that the navigation and the site map show, each with its group: menu
+    pages (columns, libraries) and the section pages of the mapped types (guides, statistics, interviews
+    …) even when not set to show in menus. Two queries."""
+    rules = navigation_rules()
+    column_types = dict(ColumnPage.objects.child_of(home).values_list("pk", "column_type__name"))
+    found = []
+    for page in Page.objects.child_of(home).live().public().select_related("content_type"):
+        page_type = _page_type(page)
+        if page_type in rules["page_types"]:
+            group = rules["page_types"][page_type]
+        elif not page.show_in_menus:
+            continue
+        else:
+            group = rules["column_types"].get(column_types.get(page.pk, ""), rules["fallback_group"])
+        found.append((page, group))
+    return found
+
+
+def _columns_navigation(site: Site) -> list[NavGroup]:
+    rules = navigation_rules()
+    links: dict[str, list[NavLink]] = {title: [] for title in rules["groups"]}
+    for page, group in _section_pages(site.root_page):
+        url = page.relative_url(site)
+        if url:
+            links.setdefault(group, []).append(NavLink(page.title, url, page.pk))
+    for tool in rules["tools"]:
+        links.setdefault(tool["group"], []).append(NavLink(tool["label"], tool["url"]))
+    return [_group(title, group_links) for title, group_links in links.items() if group_links]
+
+
+def _setting_navigation(setting: SiteNavigation, site: Site) -> list[NavGroup]:
+    groups = []
+    for block in setting.groups:
+        group_links = []
+        for link in block.value["links"]:
+            page, url, label = (
+                link.get("page"),
+                (link.get("url") or "").strip(),
+                (link.get("label") or "").strip(),
+            )
+            if page is not None:
+                if not page.live:
+                    continue
+                url, label = page.relative_url(site), label or page.title
+            if url and label and safe_nav_url(url):
+                group_links.append(NavLink(label, url, page.pk if page is not None else None))
+        if group_links:
+            groups.append(_group(block.value["title"], group_links))
+    return groups
+
+
+def _group(title: str, links: list[NavLink]) -> NavGroup:
+    first_page = next((link.url for link in links if link.page_id), None)
+    return NavGroup(title, first_page, links)
+
+
+def main_navigation(site: Site | None) -> list[NavGroup]:
+    """The main navigation of a site: the groups its administrators arranged (设置 → 主导航), or, when
+    they arranged none, the site's columns and section pages grouped into 政务公开 / 政务服务 / 政民互动 /
+    数据开放 / 专题专栏 by huimin/sites/data/navigation.json, with the tools every site has. A group with
+    no link is left out. A few queries, nothing cached."""
+    if site is None:
+        return []
+    setting = SiteNavigation.objects.filter(site=site).first()
+    if setting is not None and len(setting.groups):
+        return _setting_navigation(setting, site)
+    return _columns_navigation(site)
+
+
+def mark_current(groups: list[NavGroup], path: str) -> list[NavGroup]:
+    """The groups with the link of the page at `path` marked "page" and the links of the sections it is in
+    (and their groups) marked "true", for aria-current."""
+
+    def state(url: str) -> str:
+        if url == path:
+            return "page"
+        return "true" if url.startswith("/") and url != "/" and path.startswith(url) else ""
+
+    marked = []
+    for group in groups:
+        links = [link._replace(current=state(link.url)) for link in group.links]
+        current = "true" if any(link.current for link in links) else ""
+        marked.append(group._replace(links=links, current=current))
+    return marked
+
+
+def site_map(site: Site | None) -> list[tuple[NavGroup, list[tuple[Page, list]]]]:
+    """The 网站地图 of a site: each navigation group of the columns' grouping, with the tree below each of its
+    pages down to columns and section pages (live, public, in menus; no articles), then the tools."""
+    if site is None:
+        return []
+    rules = navigation_rules()
+    home = site.root_page
+    sections = _section_pages(home)
+    below = _column_tree(home, depth=home.depth + 4)
+    groups: dict[str, list] = {title: [] for title in rules["groups"]}
+    for page, group in sections:
+        groups.setdefault(group, []).append((page, below.get(page.path, [])))
+    tools: dict[str, list[NavLink]] = {}
+    for tool in rules["tools"]:
+        tools.setdefault(tool["group"], []).append(NavLink(tool["label"], tool["url"]))
+    titles = [*groups, *(title for title in tools if title not in groups)]
+    return [
+        (NavGroup(title, None, tools.get(title, [])), groups.get(title, []))
+        for title in titles
+        if groups.get(title) or tools.get(title)
+    ]
+
+
+def _column_tree(home: Page, *, depth: int) -> dict[str, list]:
+    """{parent path: [(page, children)]} for the column-like pages below the home's children, one query."""
+    rules = navigation_rules()
+    section_models = set(rules["page_types"])
+    pages = (
+        Page.objects.descendant_of(home)
+        .filter(depth__gt=home.depth + 1, depth__lte=depth)
+        .live()
+        .public()
+        .select_related("content_type")
+        .order_by("path")
+    )
+    children_of: dict[str, list] = {}
+    for page in pages:
+        page_type = _page_type(page)
+        if page_type in section_models or (page_type == "huimin_sites.columnpage" and page.show_in_menus):
+            entry = (page, children_of.setdefault(page.path, []))
+            children_of.setdefault(page.path[: -Page.steplen], []).append(entry)
+    return children_of

@@ -337,3 +337,65 @@ def add_column(
         show_in_menus=show_in_menus,
     )
     return add_and_publish(parent, column, actor=actor, denied="您没有在此处新建并发布栏目的权限。")
+
+
+# --- Home page and appearance ------------------------------------------------------------------------------
+
+UNCHANGED = object()  # a keyword argument left out: the field keeps its value
+
+
+@transaction.atomic
+def arrange_home(home: HomePage, body, *, user=None) -> HomePage:
+    """Set a home page's blocks (`HomePage.body`: a StreamValue, or a list of (block type, value) pairs or of
+    raw {"type", "value"} dicts) and publish them as a new revision. `user=None` is the system (the demo
+    builder); a person must be allowed to publish the home page."""
+    home = home.specific
+    if user is not None and not home.permissions_for_user(user).can_publish():
+        raise PermissionDenied("您没有发布本站首页的权限。")
+    home.body = body
+    home.full_clean()
+    revision = home.save_revision(user=user, log_action=True)
+    revision.publish(user=user)
+    home.refresh_from_db()
+    return home
+
+
+def _may_change_identity(user, identity: SiteIdentity) -> bool:
+    if user is None or (user.is_active and user.is_superuser):
+        return True
+    return (
+        user.is_active
+        and GroupSitePermission.objects.filter(
+            group__in=user.groups.all(), site=identity.site, permission__codename="change_siteidentity"
+        ).exists()
+    )
+
+
+@transaction.atomic
+def set_site_appearance(
+    identity: SiteIdentity,
+    *,
+    banner=UNCHANGED,
+    emblem=UNCHANGED,
+    accent_colour=UNCHANGED,
+    notice=UNCHANGED,
+    user=None,
+) -> SiteIdentity:
+    """Change a site's look (页头横幅, 网站标志, 主题色) and its site-wide notice (全站提示); what is left out
+    keeps its value. The colour must carry white text at 4.5:1. `user=None` is the system; a person needs the
+    right to change the site's identity (the site administrator, a platform administrator)."""
+    if not _may_change_identity(user, identity):
+        raise PermissionDenied("您没有修改本站外观的权限。")
+    changes = {"banner": banner, "emblem": emblem, "accent_colour": accent_colour, "notice": notice}
+    changed = {name: value for name, value in changes.items() if value is not UNCHANGED}
+    for name, value in changed.items():
+        setattr(identity, name, value if name in ("banner", "emblem") else (value or "").strip())
+    identity.full_clean()
+    identity.save()
+    log(
+        instance=identity,
+        action="wagtail.edit",
+        user=user,
+        data={"fields": sorted(changed)},
+    )
+    return identity

@@ -1,5 +1,6 @@
 from django.http import Http404
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -25,7 +26,7 @@ class ColumnTypeViewSet(ModelViewSet):
     model = ColumnType
     icon = "list-ul"
     menu_label = "栏目类型"
-    list_display = ["name", "update_cycle_days", "is_national"]
+    list_display = ["name", "update_cycle_days", BooleanColumn("is_national", label="国家规范类型")]
     form_fields = ["name", "update_cycle_days", "is_national"]
 
 
@@ -114,3 +115,18 @@ def audit_value_labels():
     from .enums import Role
 
     return {"role": dict(Role.choices)}
+
+
+def _label_site_columns_in_chinese() -> None:
+    """Wagtail's 站点 list names three of its columns after the field (`Column("port")` reads "Port"): they
+    take the fields' own, translated names instead."""
+    from django.utils.text import capfirst
+    from wagtail.models import Site as WagtailSite
+    from wagtail.sites.views import IndexView
+
+    for column in IndexView.columns:
+        if column.name in ("port", "site_name", "root_page"):
+            column.label = capfirst(WagtailSite._meta.get_field(column.name).verbose_name)
+
+
+_label_site_columns_in_chinese()

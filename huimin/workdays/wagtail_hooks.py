@@ -1,6 +1,7 @@
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -13,7 +14,7 @@ class WorkCalendarViewSet(ModelViewSet):
     model = WorkCalendar
     icon = "calendar"
     menu_label = "日历与工作时间"
-    list_display = ["name", "slug", "parent", "working_hours", "is_default"]
+    list_display = ["name", "slug", "parent", "working_hours", BooleanColumn("is_default", label="默认日历")]
     form_fields = ["name", "slug", "parent", "working_hours", "is_default"]
     add_view_class = admin_views.CalendarCreateView
     copy_view_enabled = False  # a copy would be saved by the generic create view, past the service

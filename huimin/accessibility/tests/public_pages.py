@@ -44,4 +44,16 @@ PUBLIC_PAGES = [
     ("127.0.0.1", "/qa/", "qa"),
     ("shuyang.localhost", "/qa/?q=咨询类留言多长时间内答复？", "qa-answer"),
     ("127.0.0.1", "/qa/?q=火星移民怎么申请？", "qa-missing"),
+    # the chrome's own pages
+    ("127.0.0.1", "/wzdt/", "site-map"),
+    ("jyj.localhost", "/wzdt/", "site-map"),
+]
+
+# Pages answered with an error status (the tests above open pages that answer 200): the branded 404 inside a
+# site's chrome, and "site not found" for a host that no site claims. test_navigation_browser opens each in
+# every display mode at desktop and phone width.
+ERROR_PAGES = [
+    ("127.0.0.1", "/no-such-page/", "not-found"),
+    ("slj.localhost", "/zcwj/no-such-article/", "not-found"),
+    ("unknown.localhost", "/", "site-not-found"),
 ]

@@ -28,7 +28,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 # A screen's title, and what shows that its scripts ran: the sidebar is drawn by the admin's script.
 SCREENS = [
     ("/admin/", "控制面板"),
-    ("/admin/pages/", "Root"),
+    ("/admin/pages/", "网站群"),
     ("/admin/pages/search/?q=养老", "搜索"),
     ("/admin/images/", "图片"),
     ("/admin/documents/", "文档"),
@@ -155,8 +155,8 @@ def test_a_topic_pages_streamfield_and_its_choosers_work(admin):
 
     banner = add("横幅")  # an image chooser
     banner.get_by_role("button", name="选择一个图片").click()
-    _modal(page).locator("a[data-chooser-modal-choice]", has_text="2023年工作要点任务时限图").click()
-    expect(banner).to_contain_text("2023年工作要点任务时限图")
+    _modal(page).locator("a[data-chooser-modal-choice]", has_text="一图读懂2023年政府网站工作要点").click()
+    expect(banner).to_contain_text("一图读懂2023年政府网站工作要点")
 
     links = add("链接宫格")  # a page chooser in a list of structs
     links.get_by_role("button", name="选择一个页面").first.click()
@@ -224,9 +224,9 @@ def test_an_article_editor_its_date_picker_inline_panel_rich_text_and_dialogs_wo
     # and the checks (axe runs in the preview).
     page.locator("[data-side-panel-toggle=status]").click()
     page.get_by_role("button", name="变更隐私设置").first.click()
-    expect(page.get_by_text("Private, accessible to any logged-in users")).to_be_visible()
+    expect(page.get_by_text("私有，已登录用户均可访问")).to_be_visible()
     page.keyboard.press("Escape")
-    expect(page.get_by_text("Private, accessible to any logged-in users")).to_be_hidden()
+    expect(page.get_by_text("私有，已登录用户均可访问")).to_be_hidden()
     page.get_by_role("button", name="设置计划").first.click()
     page.click("#id_go_live_at")
     expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(1)
@@ -289,8 +289,8 @@ def test_workflow_screens_task_and_page_choosers_and_the_review_dialog_work(admi
     page.get_by_role("button", name="选择一个任务").last.click()
     expect(_modal(page)).to_contain_text("名称")  # the 新建 tab: a new task's form
     _modal(page).get_by_role("tab", name="已存在").click()
-    _modal(page).locator("a", has_text="Moderators approval").first.click()
-    expect(tasks.last).to_contain_text("Moderators approval")
+    _modal(page).locator("a", has_text="审核员审批（默认）").first.click()
+    expect(tasks.last).to_contain_text("审核员审批（默认）")
 
     # A group's page permissions: a new permission row with its page chooser.
     _open(admin, "/admin/groups/edit/2/")

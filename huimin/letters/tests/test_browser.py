@@ -19,7 +19,8 @@ def test_a_letter_is_written_and_followed_on_a_phone(browser_page, live_demo):
     page = browser_page
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"http://127.0.0.1:{live_demo['port']}/")
-    page.get_by_role("link", name="我要留言").click()
+    # a tile, the menu or the footer: the first one on screen
+    page.get_by_role("link", name="我要留言").filter(visible=True).first.click()
     page.get_by_label(label("留言类型")).select_option("consult")
     page.get_by_label(label("标题")).fill("公积金提取需要哪些材料")
     page.get_by_label(label("内容")).fill("请问提取住房公积金需要准备哪些材料？")

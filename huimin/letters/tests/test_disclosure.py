@@ -98,3 +98,12 @@ def test_a_formula_in_text_never_reaches_a_spreadsheet_as_a_formula():
 
     assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and safe_cell("@SUM") == "'@SUM"
     assert safe_cell(3) == 3
+
+
+def test_the_published_letters_carry_the_column_tags_of_a_consultation_column(client, answered):
+    document = soup(client.get("/hudong/liuyan/gongkai/", **HOST).content)
+    tags = {meta["name"]: meta["content"] for meta in document.select("head meta[name]")}
+    assert tags["ColumnName"] == "留言公开"
+    assert tags["ColumnType"] == "咨询投诉"
+    assert tags["ColumnKeywords"] and tags["ColumnDescription"]
+    assert tags["SiteIDCode"]  # the site's tags stay

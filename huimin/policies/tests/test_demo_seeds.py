@@ -41,5 +41,5 @@ def test_each_seed_has_a_text_and_a_chart_interpretation_linked_both_ways(client
     assert chart.title in listed
     chart_page = soup(client.get(chart.get_url_parts()[2], HTTP_HOST="127.0.0.1:8000").content)
     assert policy.title in chart_page.find(class_="linked-policies").get_text()
-    assert chart_page.find("img")["alt"].startswith("柱状图")
+    assert chart_page.select_one("figure.graphic img")["alt"].startswith("图解：")
     assert "图解文字版" in chart_page.find(class_="text-alternative").get_text()

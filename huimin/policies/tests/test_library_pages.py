@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
+from wagtail.models import Site
 
 from huimin.policies.enums import Validity
 from huimin.policies.models import PolicyAttachment, PolicyPage
@@ -144,5 +145,9 @@ def test_downloading_an_attachment_counts_it(client, demo):
 
 def test_the_home_page_shows_the_newest_policies(client, demo):
     document = soup(_get(client, "/").content)
-    library_block = document.find("h2", string=lambda s: s and "政策文件库" in s)
-    assert library_block is not None
+    block = document.select_one("section.policy-list")  # the home page's 政策与解读 block
+    assert block is not None
+    titles = {a.get_text(strip=True) for a in block.select("a[href*='/zcwjk/']")}
+    portal = Site.objects.get(hostname="127.0.0.1")
+    newest = PolicyPage.objects.live().descendant_of(portal.root_page).order_by("-pub_date", "-pk").first()
+    assert newest.title in titles, (newest.title, titles)

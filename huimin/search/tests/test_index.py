@@ -333,7 +333,8 @@ def _seed_documents():
 
 def test_the_traditional_2022_seed_is_found_by_a_simplified_query(demo):
     seeds = _seed_documents()
-    assert len(seeds) >= 2  # the seed article and the imported policy
+    # The imported policy keeps the seed's traditional text (the article shows a simplified reading of it).
+    assert len(seeds) >= 1
     assert seeds <= set(ids(query("宿迁市政府网站工作要点")))
     assert seeds <= set(ids(query("宿迁 网站集约化")))
 

@@ -125,6 +125,8 @@ def test_the_admin_refuses_a_bad_site_code_with_a_chinese_message_and_keeps_the_
             "police_record_number",
             "conac_url",
             "error_report_base",
+            "accent_colour",
+            "notice",
         )
     }
     data["org_unit"] = identity.org_unit_id
