@@ -125,6 +125,18 @@ def _check_link(value, errors: dict, *, required: bool) -> None:
         errors["url"] = ValidationError("链接地址须为以 / 开头的站内地址，或以 https:// 开头的网址。")
 
 
+class LinkedStructBlock(blocks.StructBlock):
+    """A block that leads somewhere: a page, or a site path or https:// address (`_check_link`)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors: dict = {}
+        _check_link(value, errors, required=True)
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
+
+
 def resolve_site_path(site, path: str) -> str | None:
     """The address of a path on a site when it leads somewhere a citizen can go, else None.
 
@@ -184,7 +196,7 @@ def link_target(value, site) -> str | None:
     return resolve_site_path(site, url) if url else None
 
 
-class CarouselSlideBlock(blocks.StructBlock):
+class CarouselSlideBlock(LinkedStructBlock):
     """One hand-picked slide: a photograph, a title and where it leads."""
 
     image = ImageChooserBlock(label="图片", help_text="替代文字取图片的“描述”，未填写描述时用标题。")
@@ -195,14 +207,6 @@ class CarouselSlideBlock(blocks.StructBlock):
     class Meta:
         label = "幻灯片"
         icon = "image"
-
-    def clean(self, value):
-        value = super().clean(value)
-        errors: dict = {}
-        _check_link(value, errors, required=True)
-        if errors:
-            raise blocks.StructBlockValidationError(block_errors=errors)
-        return value
 
 
 class CarouselBlock(blocks.StructBlock):
@@ -273,7 +277,7 @@ class CarouselBlock(blocks.StructBlock):
         return context
 
 
-class ServiceTileBlock(blocks.StructBlock):
+class ServiceTileBlock(LinkedStructBlock):
     """A quick service tile: a label, an icon of the fixed set and where it leads."""
 
     label = blocks.CharBlock(label="名称", max_length=12)
@@ -286,14 +290,6 @@ class ServiceTileBlock(blocks.StructBlock):
     class Meta:
         label = "服务"
         icon = "link"
-
-    def clean(self, value):
-        value = super().clean(value)
-        errors: dict = {}
-        _check_link(value, errors, required=True)
-        if errors:
-            raise blocks.StructBlockValidationError(block_errors=errors)
-        return value
 
 
 class ServiceTilesBlock(blocks.StructBlock):
