@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("gongju/", include("huimin.workdays.urls")),
     path("hudong/liuyan/", include("huimin.letters.urls")),
+    path("zfxxgk/", include("huimin.disclosure.urls")),
     path("open311/v2/", include("huimin.letters.open311")),
     path("moshi/", include("huimin.accessibility.urls")),
     path("search/", include("huimin.search.urls")),

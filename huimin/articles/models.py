@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from huimin.accessibility.forms import AccessiblePageForm
 from huimin.opendata.blocks import DataChartBlock
+from huimin.sites.catalogue import category_field
 from huimin.sites.models import NationalTagsMixin
 from huimin.sites.page_tags import PUB_DATE_FORMAT
 
@@ -45,12 +46,19 @@ class ArticlePage(NationalTagsMixin, Page):
         verbose_name="数据图表",
         help_text="可选：在正文之后显示的开放数据图表。",
     )
+    disclosure_category = category_field()
     is_demo = models.BooleanField("演示内容", default=False, help_text="演示数据会在页面上标明“演示内容”。")
 
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("pub_date"), FieldPanel("source"), FieldPanel("author"), FieldPanel("keywords")],
+            [
+                FieldPanel("pub_date"),
+                FieldPanel("source"),
+                FieldPanel("author"),
+                FieldPanel("keywords"),
+                FieldPanel("disclosure_category"),
+            ],
             heading="发布信息",
         ),
         FieldPanel("summary"),

@@ -16,6 +16,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from huimin.accessibility.forms import AccessiblePageForm
+from huimin.sites.catalogue import category_field
 from huimin.sites.models import NationalTagsMixin, OrgUnit, SectionPage
 from huimin.sites.page_tags import PUB_DATE_FORMAT
 
@@ -149,6 +150,7 @@ class PolicyPage(RoutablePageMixin, NationalTagsMixin, Page):
     )
     effective_date = models.DateField("生效日期", null=True, blank=True)
     invalid_date = models.DateField("失效/废止日期", null=True, blank=True)
+    disclosure_category = category_field()
     is_demo = models.BooleanField("演示内容", default=False)
 
     content_panels = [
@@ -162,6 +164,7 @@ class PolicyPage(RoutablePageMixin, NationalTagsMixin, Page):
                 FieldPanel("keywords"),
                 FieldPanel("industries"),
                 FieldPanel("service_objects"),
+                FieldPanel("disclosure_category"),
             ],
             heading="文件信息",
         ),

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "huimin.interviews",
     "huimin.opendata",
     "huimin.search",
+    "huimin.disclosure",
     "huimin.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -166,6 +167,11 @@ STORAGES = {
     "letters": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "private" / "letters", "base_url": None},
+    },
+    # 依申请公开: applicants' ID copies, released records and reply letters; private like the letters' files.
+    "disclosure": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private" / "disclosure", "base_url": None},
     },
 }
 

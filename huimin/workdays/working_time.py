@@ -146,6 +146,53 @@ def working_time_between(schedule: Schedule, begin: datetime, end: datetime) -> 
     return total
 
 
+def receipt_day(schedule: Schedule, moment: datetime) -> date:
+    """The day something received at `moment` counts as received: that day if it arrived inside a working
+    period of a working day, else the next working day (an application sent at night, on a weekend or a
+    holiday is received on the first working day after)."""
+    moment = moment.astimezone(SHANGHAI)
+    day = moment.date()
+    if any(begin <= moment < end for begin, end in schedule.periods_on(day)):
+        return day
+    day += timedelta(days=1)
+    for _ in range(MAX_DAYS):
+        if schedule.is_working_day(day):
+            return day
+        day += timedelta(days=1)
+    raise NoWorkingTime("三年内没有工作日，请检查工作日历。")
+
+
+def add_working_days(schedule: Schedule, day: date, count: int) -> date:
+    """The `count`-th working day after `day` (the day after is the first one counted, as time limits in
+    working days are counted: "自收到申请之日起20个工作日内" ends on the 20th working day after receipt)."""
+    if count < 0:
+        raise ValueError("工作日数不能为负。")
+    for _ in range(MAX_DAYS):
+        if count == 0:
+            return day
+        day += timedelta(days=1)
+        if schedule.is_working_day(day):
+            count -= 1
+    raise NoWorkingTime("三年内没有足够的工作日，请检查工作日历。")
+
+
+def working_days_between(schedule: Schedule, start: date, end: date) -> int:
+    """How many working days are after `start` up to and including `end` (negative when `end` is before
+    `start`: the working days from `end` up to `start`, as a count of days late or left)."""
+    sign, low, high = (1, start, end) if end >= start else (-1, end, start)
+    count, day = 0, low
+    while day < high:
+        day += timedelta(days=1)
+        count += schedule.is_working_day(day)
+    return sign * count
+
+
+def end_of_day(schedule: Schedule, day: date) -> datetime:
+    """The end of the last working period of `day` (the moment a time limit ending that day runs out)."""
+    periods = schedule.periods_on(day) or [(None, datetime.combine(day, schedule.periods[-1][1], SHANGHAI))]
+    return periods[-1][1]
+
+
 def package_days() -> dict[date, tuple[str, str]]:
     """The holidays and make-up working days the `chinesecalendar` package carries (2004–2026), named in
     Chinese: the seed of the default calendar."""

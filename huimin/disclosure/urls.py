@@ -1,0 +1,6 @@
+"""The public URLs of 政府信息公开, under /zfxxgk/ on every site."""
+
+from django.urls import path
+
+app_name = "disclosure"
+urlpatterns: list = []
