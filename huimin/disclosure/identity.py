@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from huimin.letters.masking import mask
 
@@ -39,8 +40,10 @@ def _id_card_ok(number: str) -> bool:
     if not ID_CARD.match(number):
         return False
     try:
-        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
+        return False
+    if born > timezone.localdate():  # nobody applies before being born
         return False
     total = sum(int(digit) * weight for digit, weight in zip(number[:17], ID_WEIGHTS, strict=True))
     return ID_CHECK[total % 11] == number[17]

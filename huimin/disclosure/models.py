@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
 
@@ -48,6 +49,9 @@ class Application(models.Model):
 
     query_code = models.CharField("查询码", max_length=12, unique=True)
     query_password = models.CharField("查询密码", max_length=128)
+    # The token of the review page the application was confirmed from: two confirms of one review (a double
+    # click, two tabs, a retry after a lost answer) store one application.
+    intake_key = models.CharField("提交标识", max_length=64, blank=True, editable=False)
     state = models.CharField(
         "状态", max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True
     )
@@ -116,6 +120,13 @@ class Application(models.Model):
         verbose_name = verbose_name_plural = "依申请公开"
         ordering = ["-submitted_at", "-pk"]
         indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["state", "due_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intake_key"],
+                condition=~models.Q(intake_key=""),
+                name="one_application_per_intake_key",
+            )
+        ]
         permissions = [("view_disclosure_board", "查看依申请公开督办")]
 
     def __str__(self):
@@ -171,7 +182,7 @@ class ApplicationEvent(models.Model):
         return f"{self.application_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
-class AnnualReportPage(NationalTagsMixin, Page):
+class AnnualReportPage(RoutablePageMixin, NationalTagsMixin, Page):
     """政府信息公开工作年度报告 of one site (all its units) or of one unit, for one year. The tables computed
     from the platform's data are kept in `figures` when the report is made or recomputed, so a published
     report does not change as data changes later; the rest is written by hand and published through review."""
@@ -270,3 +281,34 @@ class AnnualReportPage(NationalTagsMixin, Page):
             ("PubDate", timezone.localtime(when).strftime(PUB_DATE_FORMAT) if when else ""),
             ("ContentSource", self.unit.name if self.unit else (identity.sponsor if identity else "")),
         ]
+
+    def get_context(self, request, *args, **kwargs):
+        from huimin.sites import queries as site_queries
+
+        from . import report
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(site_queries.page_chrome(self))
+        tables = report.tables(self)
+        texts = {"overview": ("html", self.overview), "problems": ("text", self.problems)}
+        texts["other_matters"] = ("text", self.other_matters)
+        sections = []
+        for part in report.parts():
+            kind, value = texts.get(part["key"], ("tables", tables.get(part["key"])))
+            sections.append({"key": part["key"], "title": part["title"], kind: value})
+        context["report_sections"] = sections
+        return context
+
+    @path("docx/", name="docx")
+    def docx(self, request):
+        """The published report as a Word document (served only for the live page)."""
+        from . import exports
+
+        return exports.download(self, "docx")
+
+    @path("xlsx/", name="xlsx")
+    def xlsx(self, request):
+        """The report's tables as a spreadsheet (served only for the live page)."""
+        from . import exports
+
+        return exports.download(self, "xlsx")

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -66,7 +66,9 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_PREFIX = "GK"  # a 依申请公开 query code is never mistaken for a letter's
 STAFF_ROLES = (Role.MESSAGE_HANDLER, Role.UNIT_LEADER)
 REVIEWER_ROLES = (Role.UNIT_LEADER,)
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters no document can hold (control characters, lone surrogates, the non-characters U+FFFE/U+FFFF):
+# refused at the door, so the reply letter (DOCX is XML) can always be made from what was accepted.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
 APPLICANT = "申请人"
 SYSTEM = "系统"
@@ -188,6 +190,7 @@ class ApplicationData:
     postcode: str = ""
     purpose: str = ""
     client_ip: str = ""  # counted against the per-address limit; never stored
+    intake_key: str = ""  # the review it was confirmed from: a second confirm is the same application
     attachments: list = field(default_factory=list)  # uploaded files (an ID copy), checked like letters'
 
 
@@ -298,8 +301,14 @@ def _discard(files: list[ApplicationFile]) -> None:
 
 def submit(data: ApplicationData, *, now: datetime | None = None) -> tuple[Application, str]:
     """Receive an application. Returns it with the query password, shown to the applicant once and kept
-    only as a hash. The receipt day and the time limit follow from when it arrived."""
+    only as a hash. The receipt day and the time limit follow from when it arrived.
+
+    An application with the `intake_key` of one already stored is that one (returned with an empty
+    password, marked `repeated = True`): a unique constraint makes two concurrent confirms store it once."""
     now = now or timezone.now()
+    earlier = _by_intake_key(data.intake_key)
+    if earlier is not None:
+        return earlier, ""
     cleaned = validate(data)
     uploads = checked_files.check_all(data.attachments)
     _throttle(data, now)
@@ -318,6 +327,7 @@ def submit(data: ApplicationData, *, now: datetime | None = None) -> tuple[Appli
         query_password=make_password(password, hasher=QUERY_HASHER),
         submitted_at=now,
         received_on=receipt_day(plan, now),
+        intake_key=(data.intake_key or "")[:64],
         **cleaned,
     )
     if application.applicant_type == ApplicantType.CITIZEN:
@@ -339,10 +349,20 @@ def submit(data: ApplicationData, *, now: datetime | None = None) -> tuple[Appli
                 f"请于 {application.due_on:%Y-%m-%d} 前答复。\n\n查询码：{application.query_code}\n\n"
                 "请登录管理后台“依申请公开”登记办理。",
             )
-    except BaseException:
+    except BaseException as error:
         _discard(files)
-        raise
+        earlier = _by_intake_key(data.intake_key) if isinstance(error, IntegrityError) else None
+        if earlier is None:
+            raise
+        return earlier, ""
     return application, password
+
+
+def _by_intake_key(key: str) -> Application | None:
+    earlier = Application.objects.filter(intake_key=key).first() if key else None
+    if earlier is not None:
+        earlier.repeated = True
+    return earlier
 
 
 def check_query(code: str, password: str) -> Application | None:
@@ -575,6 +595,10 @@ def draft_answer(
     found, detail = answers.check(answer, ground, referral)
     application.answer, application.answer_ground = found.code, detail.code if detail else ""
     application.answer_text = _text(text, "answer_text", "答复内容", 10000)
+    if CONTROL_CHARACTERS.search(referral or ""):
+        raise ValidationError(
+            {"referral": "告知的公开机关及联系方式含有无法识别的控制字符，请删除后重新提交。"}
+        )
     application.referral = (referral or "").strip()[:300]
     checked = checked_files.check_all(released or [])
     if (
@@ -613,9 +637,11 @@ def _replace_reply_letters(application: Application, documents: dict[str, bytes]
     for kind, content in documents.items():
         item = _store(application, FileRole.REPLY, f"{name}.{kind}", kind, ContentFile(content), now)
         item.save()
-    for item in old:
-        item.file.storage.delete(item.file.name)
-        item.delete()
+    # The old letters' files are deleted only once the step is committed: a step rolled back keeps them.
+    ApplicationFile.objects.filter(pk__in=[item.pk for item in old]).delete()
+    paths = [item.file.name for item in old]
+    storage = ApplicationFile._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(path) for path in paths])
 
 
 @transaction.atomic

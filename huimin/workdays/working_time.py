@@ -147,12 +147,15 @@ def working_time_between(schedule: Schedule, begin: datetime, end: datetime) -> 
 
 
 def receipt_day(schedule: Schedule, moment: datetime) -> date:
-    """The day something received at `moment` counts as received: that day if it arrived inside a working
-    period of a working day, else the next working day (an application sent at night, on a weekend or a
-    holiday is received on the first working day after)."""
+    """The day something received at `moment` counts as received: the day working time next runs at or
+    after it. That day if it arrived inside a working period of a working day, or before its last period
+    ends (early in the morning, in the lunch break); else the next working day (an application sent in the
+    evening, on a weekend or a holiday is received on the first working day after)."""
+    if moment.tzinfo is None:
+        raise ValueError("时间必须带时区。")
     moment = moment.astimezone(SHANGHAI)
     day = moment.date()
-    if any(begin <= moment < end for begin, end in schedule.periods_on(day)):
+    if any(moment < end for _, end in schedule.periods_on(day)):
         return day
     day += timedelta(days=1)
     for _ in range(MAX_DAYS):
