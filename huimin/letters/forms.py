@@ -27,20 +27,23 @@ HUMAN_HINT = (
 )
 
 
-def _use_project_fields(form) -> None:
+def use_project_fields(form) -> None:
+    """Render every field of a public form with the project's field template (labels, hints, errors)."""
     for field in form.fields.values():
         field.template_name = FIELD_TEMPLATE
         # Marked "（必填）" in the label: the required fields, and any the form marks so itself.
         field.marked_required = field.required or getattr(field, "marked_required", False)
 
 
-class _ChineseErrors:
+class ChineseErrors:
+    """Mixin for public forms: Django's messages in Chinese, no label suffix, the project's field template."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages.update(CHINESE_ERRORS)
-        _use_project_fields(self)
+        use_project_fields(self)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -56,7 +59,7 @@ class MultipleFileField(forms.FileField):
         return [f for f in data if f] if isinstance(data, (list, tuple)) else ([data] if data else [])
 
 
-class LetterForm(HumanCheckMixin, _ChineseErrors, forms.Form):
+class LetterForm(HumanCheckMixin, ChineseErrors, forms.Form):
     """The public message form.
 
     `kept`: the files of a submission waiting for confirmation (dicts with "name" and "size"), shown with a
@@ -115,7 +118,7 @@ class LetterForm(HumanCheckMixin, _ChineseErrors, forms.Form):
             answer.help_text = HUMAN_HINT
             answer.marked_required = True  # required in effect; the mixin gives its own message
             answer.widget.attrs["aria-required"] = "true"
-        _use_project_fields(self)
+        use_project_fields(self)
 
     def clean_attachments(self):
         uploads = self.cleaned_data["attachments"]
@@ -139,15 +142,15 @@ class LetterForm(HumanCheckMixin, _ChineseErrors, forms.Form):
         return cleaned
 
 
-class QueryForm(_ChineseErrors, forms.Form):
+class QueryForm(ChineseErrors, forms.Form):
     code = forms.CharField(label="查询码", max_length=12)
     password = forms.CharField(label="查询密码", max_length=12, widget=forms.PasswordInput)
 
 
-class SupplementForm(_ChineseErrors, forms.Form):
+class SupplementForm(ChineseErrors, forms.Form):
     supplement = forms.CharField(label="补充内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class RatingForm(_ChineseErrors, forms.Form):
+class RatingForm(ChineseErrors, forms.Form):
     rating = forms.ChoiceField(label="您对答复是否满意", choices=Rating.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label="评价意见（选填）", max_length=500, required=False)
