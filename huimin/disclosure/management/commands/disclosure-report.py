@@ -1,0 +1,116 @@
+"""`huimin disclosure-report --year YYYY [--site HOST] [--json]`: the figures of the 政府信息公开工作年度报告
+the platform computes (表二 规章 and 行政规范性文件, 表三 applications), for one site or every site.
+
+A contract (docs/disclosure-report.md): `--json` prints `report.compute`'s dict for one site, or a list of
+them (one per site, the default site first) without `--site`; the text output is the same tables in
+Chinese. A bad year or an unknown host exits with status 2 and a Chinese message.
+"""
+
+import json as json_module
+import sys
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+from django.utils import timezone
+from wagtail.models import Site
+
+from huimin.disclosure import report
+
+# Django's own options, said in Chinese in `--help`.
+STANDARD_HELP = {
+    "help": "显示本帮助并退出",
+    "version": "显示版本号并退出",
+    "verbosity": "输出详细程度：0 最少，1 正常，2 详细，3 非常详细",
+    "settings": "使用的设置模块（如 huimin.settings.production），默认取环境变量 DJANGO_SETTINGS_MODULE",
+    "pythonpath": "加入 Python 路径的目录",
+    "traceback": "出错时显示完整的调用栈",
+    "no_color": "输出不带颜色",
+    "force_color": "输出强制带颜色",
+    "skip_checks": "跳过系统检查",
+}
+
+
+class ChineseHelpFormatter(DjangoHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix or "用法：")
+
+
+class Command(BaseCommand):
+    help = (
+        "输出政府信息公开工作年度报告中由平台数据计算的表格：主动公开的规章和行政规范性文件件数（表二），"
+        "收到和处理政府信息公开申请情况（表三）。不指定网站时输出每个网站的报告。"
+    )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser._optionals.title = "选项"
+        parser._positionals.title = "参数"
+        for action in parser._actions:
+            if action.dest in STANDARD_HELP:
+                action.help = STANDARD_HELP[action.dest]
+        return parser
+
+    def execute(self, *args, **options):
+        """From the command line a refusal is said in Chinese alone (no "CommandError:" before it)."""
+        try:
+            return super().execute(*args, **options)
+        except CommandError as error:
+            if not getattr(self, "_called_from_command_line", False) or options.get("traceback"):
+                raise
+            self.stderr.write(str(error))
+            sys.exit(error.returncode)
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", metavar="YYYY", help="报告年度（四位数字，如 2025），必填")
+        parser.add_argument(
+            "--site", metavar="HOST", help="网站的主机名，如 slj.localhost；不指定时输出全部网站"
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="以 JSON 输出：指定网站时为一个对象，否则为每个网站一个对象的列表"
+            "（键的含义见 docs/disclosure-report.md）",
+        )
+
+    def handle(self, *args, year, site, json: bool, **options):
+        if not year:
+            raise CommandError("请用 --year 指定报告年度，如 --year 2025。", returncode=2)
+        try:
+            year = report.check_year(year, timezone.now())
+        except ValidationError as error:
+            raise CommandError(error.message_dict["year"][0], returncode=2) from None
+        sites = [_site(site)] if site else list(Site.objects.order_by("-is_default_site", "hostname"))
+        found = [report.compute(item, year) for item in sites]
+        if json:
+            data = found[0] if site else found
+            self.stdout.write(json_module.dumps(data, ensure_ascii=False, indent=2))
+            return
+        for n, figures in enumerate(found):
+            if n:
+                self.stdout.write("")
+            self._write_text(figures)
+
+    def _write_text(self, figures: dict) -> None:
+        scope = figures["scope"]
+        self.stdout.write(f"{scope['name']}{figures['year']}年政府信息公开工作年度报告（平台数据）")
+        self.stdout.write(f"网站：{scope['site_name']}（{scope['site']}）")
+        self.stdout.write(f"统计范围：{'、'.join(scope['units']) or '无'}")
+        tables = report.tables(figures=figures)
+        item1 = tables["active"][0]
+        self.stdout.write("")
+        self.stdout.write(report.text_table(item1))
+        self.stdout.write("")
+        self.stdout.write(report.text_table(tables["applications"][0]))
+
+
+def _site(host: str) -> Site:
+    name, _, port = host.strip().partition(":")
+    sites = Site.objects.filter(hostname__iexact=name)
+    if port:
+        sites = sites.filter(port=port) if port.isdigit() else sites.none()
+    found = sites.first()
+    if found is None:
+        known = "、".join(Site.objects.order_by("hostname").values_list("hostname", flat=True))
+        raise CommandError(f"没有主机名为“{host}”的网站。已有的网站：{known}。", returncode=2)
+    return found
