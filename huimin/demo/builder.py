@@ -29,6 +29,8 @@ from huimin.articles.models import ArticleAttachment, ArticlePage
 from huimin.articles.services import publish_article
 from huimin.core import otp
 from huimin.core.pages import add_and_publish
+from huimin.demo.disclosure import ARTICLES_PER_SITE as DISCLOSURE_ARTICLES_PER_SITE
+from huimin.demo.disclosure import build_disclosure_demo
 from huimin.demo.guides import build_service_demo
 from huimin.demo.handling_stats import build_handling_statistics_demo
 from huimin.demo.homes import build_home_demo
@@ -87,6 +89,7 @@ class DemoResult:
     articles_created: int = 0
     policy_pages_created: int = 0
     letters_created: int = 0
+    disclosure_applications_created: int = 0
     service_pages_created: int = 0
     topic_pages_created: int = 0
     interview_pages_created: int = 0
@@ -100,7 +103,8 @@ def load_spec() -> dict:
 def planned_article_count(spec: dict) -> int:
     per_site = sum(c["items"] for c in spec["columns"] if isinstance(c["items"], int))
     policy_pages = len(spec["sites"]) * (POLICIES_PER_SITE + POLICIES_PER_SITE // 2)
-    return sum(per_site + s["news_items"] for s in spec["sites"]) + len(SEEDS) + policy_pages
+    disclosure = len(spec["sites"]) * DISCLOSURE_ARTICLES_PER_SITE
+    return sum(per_site + s["news_items"] for s in spec["sites"]) + len(SEEDS) + policy_pages + disclosure
 
 
 def build_demo(
@@ -157,6 +161,8 @@ def _build_demo(*, port: int, now: datetime, advance: Callable[[int], None]) -> 
     result.policy_pages_created = build_policy_demo(spec, now, admin)
     advance(len(spec["sites"]) * (POLICIES_PER_SITE + POLICIES_PER_SITE // 2))
     result.letters_created = build_letter_demo(now)
+    result.disclosure_applications_created = build_disclosure_demo(spec, now, admin)
+    advance(len(spec["sites"]) * DISCLOSURE_ARTICLES_PER_SITE)
     result.service_pages_created = build_service_demo(spec, now, admin)
     result.service_pages_created += build_handling_statistics_demo(spec, now, admin)
     result.topic_pages_created = build_topic_demo(spec, now, admin)

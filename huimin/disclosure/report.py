@@ -3,7 +3,7 @@ report page (`make_report`) and refreshes its figures (`recompute`), and the nat
 out once (`tables`) for the page, the DOCX and XLSX exports and the command line.
 
 The template's structure is data (`data/annual_report.json`); the result rows of table 3 and their grounds
-are the answers of `data/answers.json`. How each figure is counted is in docs/disclosure-report.md.
+are the answers of `data/answers.json`. How each figure is counted is in docs/disclosure.md.
 """
 
 from __future__ import annotations

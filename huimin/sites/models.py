@@ -510,6 +510,7 @@ class ColumnPage(NationalTagsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(queries.column_articles(self), ARTICLES_PER_PAGE)
         context["articles"] = paginator.get_page(request.GET.get("page"))
+        context["other_pages"] = queries.column_pages(self)
         context["subcolumns"] = queries.menu_columns(self)
         context.update(queries.page_chrome(self))
         return context

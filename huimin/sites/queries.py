@@ -43,15 +43,36 @@ def home_column_blocks(home: HomePage) -> list[tuple[Page, list[Page]]]:
     return blocks
 
 
+MAX_COLUMN_PAGES = 100
+
+
+def column_pages(column: ColumnPage) -> list[Page]:
+    """The live public pages of a column that are neither articles nor subcolumns but carry a `pub_date`
+    (an annual report, for one), newest first. Few by nature; at most MAX_COLUMN_PAGES."""
+    pages = (
+        Page.objects.child_of(column)
+        .live()
+        .public()
+        .not_type(ArticlePage, ColumnPage)
+        .specific()
+        .order_by("-first_published_at", "-pk")[:MAX_COLUMN_PAGES]
+    )
+    dated = [page for page in pages if getattr(page, "pub_date", None) is not None]
+    return sorted(dated, key=lambda page: page.pub_date, reverse=True)
+
+
 def newest_item_date(column: ColumnPage):
-    """Publication time of the newest live item in a column, or None for a blank column."""
-    return (
+    """Publication time of the newest live item in a column (its articles, and its other dated pages such as
+    an annual report), or None for a blank column."""
+    newest = (
         ArticlePage.objects.descendant_of(column)
         .live()
         .order_by("-pub_date")
         .values_list("pub_date", flat=True)
         .first()
     )
+    dates = [moment for moment in [newest, *(page.pub_date for page in column_pages(column))] if moment]
+    return max(dates) if dates else None
 
 
 def site_for_hostname(value: str) -> Site | None:

@@ -52,7 +52,9 @@ def wall_clock_calls(source: str) -> list[tuple[int, str]]:
 
 def browser_modules() -> list[Path]:
     """Every test module marked `browser` (whatever its name), and the helpers they share."""
-    marked = [path for path in sorted(ROOT.rglob("tests/test_*.py")) if "mark.browser" in path.read_text("utf-8")]
+    marked = [
+        path for path in sorted(ROOT.rglob("tests/test_*.py")) if "mark.browser" in path.read_text("utf-8")
+    ]
     return marked + [ROOT / path for path in SHARED_HELPERS]
 
 

@@ -1,5 +1,6 @@
 """Screenshots of what people see first: every demo site's home page on a phone (375 px) and a desktop
-(1280 px), the search results with a recognised question, and the admin's 工作台 for three roles.
+(1280 px), the search results with a recognised question, the portal's 政府信息公开 pages and the staff's
+依申请公开 list, and the admin's 工作台 for three roles.
 
 `make screenshots` runs this with HUIMIN_SCREENSHOTS_DIR=docs/screenshots to refresh the pictures shown in
 docs/screenshots.md; in the suite they go to a temporary folder, and each picture is checked for what a
@@ -27,6 +28,13 @@ SITES = {
     "jyj": "jyj.localhost",
 }
 WIDTHS = (375, 1280)
+# The portal's 政府信息公开 pages: (the picture's name, the path, words the page must show).
+DISCLOSURE_PAGES = [
+    ("zfxxgk", "/zfxxgk/", "依申请公开"),
+    ("zfxxgk-catalogue", "/zfxxgk/fdzdgknr/", "规划计划"),
+    ("zfxxgk-apply", "/zfxxgk/ysqgk/", "所需信息的内容描述"),
+    ("zfxxgk-report", "/xxgknb/2025/", "2025年政府信息公开工作年度报告"),
+]
 # (the picture's name, the person signed in)
 DESKS = [("handler", "slj-handler"), ("leader", "portal-leader"), ("admin", "admin")]
 
@@ -75,6 +83,35 @@ def test_search_with_a_question_at_phone_and_desktop_width(browser_page, live_de
         assert page.locator("main").inner_text().count("个工作日") >= 1  # the Q&A card's answer
         assert _fits(page)
         _shoot(page, folder / f"search-{width}.jpg")
+
+
+def test_the_disclosure_pages_at_phone_and_desktop_width(browser_page, live_demo, folder):
+    page, port = browser_page, live_demo["port"]
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, path, words in DISCLOSURE_PAGES:
+            response = page.goto(f"http://127.0.0.1:{port}{path}")
+            assert response.status == 200, path
+            assert words in page.locator("main").inner_text(), path
+            assert _fits(page), f"{path} at {width} px scrolls sideways"
+            _shoot(page, folder / f"{name}-{width}.jpg")
+
+
+def test_the_staffs_list_of_applications_at_phone_and_desktop_width(chromium, live_demo, folder):
+    spec = load_spec()
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        sign_in(page, live_demo["base_url"], "slj-handler", spec["password"])
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            response = page.goto(live_demo["base_url"] + "/admin/disclosure/")
+            assert response.status == 200
+            text = page.locator("main").inner_text()
+            assert "超期" in text and "临期" in text and "待登记" in text
+            _shoot(page, folder / f"disclosure-admin-{width}.jpg")
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize(("who", "username"), DESKS)

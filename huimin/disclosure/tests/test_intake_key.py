@@ -46,3 +46,14 @@ def test_applications_without_a_key_are_never_merged(people):
     one, _ = services.submit(citizen_data(people["site"], people["unit"]), now=at("2026-11-23 09:00"))
     two, _ = services.submit(citizen_data(people["site"], people["unit"]), now=at("2026-11-23 09:00"))
     assert one.pk != two.pk and one.intake_key == two.intake_key == ""
+
+
+def test_a_given_password_opens_the_application_and_a_malformed_one_is_refused(people):
+    data = citizen_data(people["site"], people["unit"])
+    application, password = services.submit(data, now=at("2026-11-23 09:00"), password="261102")
+    assert password == "261102"
+    assert services.check_query(application.query_code, "261102").pk == application.pk
+    with pytest.raises(ValueError, match="6位数字"):
+        services.submit(
+            citizen_data(people["site"], people["unit"]), now=at("2026-11-23 09:00"), password="12ab"
+        )

@@ -33,7 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(_as_json(result))
             return
         self.stdout.write(
-            f"演示数据已就绪：新建文章 {result.articles_created} 篇，演示留言 {result.letters_created} 条。"
+            f"演示数据已就绪：新建文章 {result.articles_created} 篇，演示留言 {result.letters_created} 条，"
+            f"依申请公开 {result.disclosure_applications_created} 件。"
         )
         self.stdout.write("站点：")
         for name, url in result.sites:
@@ -61,6 +62,7 @@ def _as_json(result) -> str:
             "second_factor": {"secret": result.second_factor_secret, "users": result.second_factor_users},
             "articles_created": result.articles_created,
             "letters_created": result.letters_created,
+            "disclosure_applications_created": result.disclosure_applications_created,
         },
         ensure_ascii=False,
         indent=2,

@@ -1,7 +1,7 @@
 """`huimin disclosure-report --year YYYY [--site HOST] [--json]`: the figures of the 政府信息公开工作年度报告
 the platform computes (表二 规章 and 行政规范性文件, 表三 applications), for one site or every site.
 
-A contract (docs/disclosure-report.md): `--json` prints `report.compute`'s dict for one site, or a list of
+A contract (docs/disclosure.md): `--json` prints `report.compute`'s dict for one site, or a list of
 them (one per site, the default site first) without `--site`; the text output is the same tables in
 Chinese. A bad year or an unknown host exits with status 2 and a Chinese message.
 """
@@ -70,7 +70,7 @@ class Command(BaseCommand):
             "--json",
             action="store_true",
             help="以 JSON 输出：指定网站时为一个对象，否则为每个网站一个对象的列表"
-            "（键的含义见 docs/disclosure-report.md）",
+            "（键的含义见 docs/disclosure.md）",
         )
 
     def handle(self, *args, year, site, json: bool, **options):
