@@ -131,6 +131,9 @@ DATA_LABELS = {
     "new": "新值",
     "id": "编号",
     "created": "创建时间",
+    "file": "文件",
+    "unit": "单位",
+    "year": "年度",
 }
 EXPORT_HEADER = ["记录编号", "时间", "用户", "账号", "操作", "说明", "对象类型", "对象", "对象编号", "详情"]
 FORMATS = {"csv": "CSV", "xlsx": "Excel（XLSX）"}

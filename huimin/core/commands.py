@@ -1,4 +1,5 @@
-"""What the `huimin` management commands share: a progress bar and the `--site HOSTNAME` option."""
+"""What the `huimin` management commands share: a progress bar, the `--site HOSTNAME` option and a `--help`
+in Chinese (`ChineseHelpCommand`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
@@ -50,3 +51,37 @@ def site_option(hostname: str | None):
         known = "、".join(Site.objects.order_by("hostname").values_list("hostname", flat=True))
         raise CommandError(f"站点“{hostname}”不存在。现有站点：{known or '无'}。")
     return site
+
+
+# Django's own options, said in Chinese in `--help`.
+STANDARD_HELP = {
+    "help": "显示本帮助并退出",
+    "version": "显示版本号并退出",
+    "verbosity": "输出详细程度：0 最少，1 正常，2 详细，3 非常详细",
+    "settings": "使用的设置模块（如 huimin.settings.production），默认取环境变量 DJANGO_SETTINGS_MODULE",
+    "pythonpath": "加入 Python 路径的目录",
+    "traceback": "出错时显示完整的调用栈",
+    "no_color": "输出不带颜色",
+    "force_color": "输出强制带颜色",
+    "skip_checks": "跳过系统检查",
+}
+
+
+class ChineseHelpFormatter(DjangoHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix or "用法：")
+
+
+class ChineseHelpCommand(BaseCommand):
+    """A command whose whole `--help` is in Chinese: the usage line, the section titles and Django's own
+    options as well as the command's."""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser._optionals.title = "选项"
+        parser._positionals.title = "参数"
+        for action in parser._actions:
+            if action.dest in STANDARD_HELP:
+                action.help = STANDARD_HELP[action.dest]
+        return parser

@@ -9,7 +9,6 @@ submits it through `services.submit`. The human check is answered once, on the f
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from huimin.core import throttle
+from huimin.core.pending import PendingSubmissions, Upload, now_seconds
 from huimin.letters import attachments as checked_files
 from huimin.sites import queries as site_queries
 from huimin.sites.catalogue import by_code, categories
@@ -47,7 +47,6 @@ PAGE_SIZE = 20
 OPEN_KEY = "huimin_disclosure_open"  # the applications this browser opened with code and password
 PENDING_KEY = "huimin_disclosure_pending"
 DONE_KEY = "huimin_disclosure_done"
-PENDING_PREFIX = "pending"
 PENDING_MAX_AGE = 60 * 60  # seconds
 QUERY_FAILURES = "disclosure-query"
 HOUR = timedelta(hours=1)
@@ -171,39 +170,7 @@ def _storage():
     return ApplicationFile._meta.get_field("file").storage
 
 
-def _now() -> int:
-    return int(timezone.now().timestamp())
-
-
-def _sweep_pending_files(now: int) -> None:
-    """Delete every browser's pending files older than `PENDING_MAX_AGE` (run at each review and confirm,
-    as letters' form does, so no scheduled job is needed)."""
-    storage = _storage()
-    try:
-        _, names = storage.listdir(PENDING_PREFIX)
-    except (OSError, FileNotFoundError):
-        return
-    for name in names:
-        created = name.partition("-")[0]
-        if created.isdigit() and now - int(created) > PENDING_MAX_AGE:
-            storage.delete(f"{PENDING_PREFIX}/{name}")
-
-
-def _discard(request, pending: dict) -> None:
-    for file in pending.get("files", []):
-        _storage().delete(file["path"])
-    if request.session.get(PENDING_KEY, {}).get("token") == pending.get("token"):
-        del request.session[PENDING_KEY]
-
-
-def _pending_for(request, token: str, now: int) -> tuple[dict | None, str]:
-    pending = request.session.get(PENDING_KEY)
-    if not token or not pending or not secrets.compare_digest(pending.get("token", ""), token):
-        return None, "missing"
-    if now - pending["created"] > PENDING_MAX_AGE:
-        _discard(request, pending)
-        return {**pending, "files": []}, "expired"
-    return pending, ""
+PENDING = PendingSubmissions(PENDING_KEY, _storage, PENDING_MAX_AGE)
 
 
 def _units(site) -> list:
@@ -250,29 +217,13 @@ def _form_page(request, chrome, form, *, pending=None, problems=(), status=400):
 
 
 def _keep_pending(request, form: ApplicationForm, previous: dict | None, now: int) -> dict:
-    storage = _storage()
-    if previous is None:
-        if request.session.get(PENDING_KEY):
-            _discard(request, request.session[PENDING_KEY])
-        token, created, files = secrets.token_hex(16), now, []
-    else:
-        token, created = previous["token"], previous["created"]
-        removed = form.removed()
-        for index in removed:
-            if index < len(previous["files"]):
-                storage.delete(previous["files"][index]["path"])
-        files = [f for i, f in enumerate(previous["files"]) if i not in removed]
-    for upload, kind in form.checked_uploads:
-        upload.seek(0)
-        suffix = checked_files.KINDS[kind].extensions[0]
-        path = storage.save(f"{PENDING_PREFIX}/{created}-{token}-{secrets.token_hex(4)}{suffix}", upload)
-        files.append(
-            {"path": path, "name": checked_files.clean_name(upload.name), "size": upload.size, "kind": kind}
-        )
+    uploads = [
+        Upload(upload, kind, checked_files.KINDS[kind].extensions[0], checked_files.clean_name(upload.name))
+        for upload, kind in form.checked_uploads
+    ]
     values = {name: form.cleaned_data.get(name, "") for name in SERVICE_FIELDS}
-    pending = {"token": token, "created": created, "data": values, "files": files}
-    request.session[PENDING_KEY] = pending
-    return pending
+    removed = set(form.removed()) if previous is not None else set()
+    return PENDING.keep(request, previous=previous, values=values, uploads=uploads, removed=removed, now=now)
 
 
 def _review_page(request, chrome, pending, *, problems=(), status=200):
@@ -325,11 +276,11 @@ def apply(request):
     chrome = _apply_chrome(request, (TRAIL_APPLY[0], None))
     if request.method == "GET":
         return _form_page(request, chrome, _form(request, chrome, initial=_initial(chrome)), status=200)
-    now = _now()
-    _sweep_pending_files(now)
+    now = now_seconds()
+    PENDING.sweep(now)
     pending, problem = None, ""
     if request.POST.get("pending"):  # the form shown again from the review page (返回修改)
-        pending, problem = _pending_for(request, request.POST["pending"], now)
+        pending, problem = PENDING.get(request, request.POST["pending"], now)
         pending = None if problem else pending
     form = _form(request, chrome, request.POST, request.FILES, pending=pending, human_checked=bool(pending))
     problems = [PROBLEMS[problem]] if problem else []
@@ -351,8 +302,8 @@ def confirm(request):
     if request.method == "GET":
         return redirect("disclosure:apply")
     chrome = _apply_chrome(request, TRAIL_APPLY, ("确认提交", None))
-    now = _now()
-    _sweep_pending_files(now)
+    now = now_seconds()
+    PENDING.sweep(now)
     token = request.POST.get("pending", "")
     done = {t: r for t, r in request.session.get(DONE_KEY, {}).items() if now - r["at"] <= PENDING_MAX_AGE}
     request.session[DONE_KEY] = done
@@ -360,7 +311,7 @@ def confirm(request):
         application = Application.objects.filter(pk=done[token]["application"]).first()
         if application is not None:
             return _result_page(request, chrome, application, done[token]["password"], repeated=True)
-    pending, problem = _pending_for(request, token, now)
+    pending, problem = PENDING.get(request, token, now)
     if problem:
         initial = _form_data(pending) if pending else _initial(chrome)
         return _form_page(
@@ -390,14 +341,14 @@ def confirm(request):
             form.add_error(None, error.messages)
         return _form_page(request, chrome, form, pending=pending)
     except OSError:  # a pending file is gone
-        _discard(request, pending)
+        PENDING.discard(request, pending)
         return _form_page(
             request, chrome, _form(request, chrome, initial=_form_data(pending)), problems=[PROBLEMS["files"]]
         )
     finally:
         for file in files:
             file.close()
-    _discard(request, pending)
+    PENDING.discard(request, pending)
     request.session[DONE_KEY] = {
         **done,
         token: {"application": application.pk, "password": password, "at": now},

@@ -3,7 +3,6 @@ with the query code and password."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -12,10 +11,10 @@ from django.core.files import File
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from huimin.core import throttle
+from huimin.core.pending import PendingSubmissions, Upload, now_seconds
 from huimin.sites import queries as site_queries
 from huimin.sites.models import OrgUnit
 
@@ -29,7 +28,6 @@ QUERY_FAILURES = "letter-query"
 HOUR = timedelta(hours=1)
 PENDING_KEY = "huimin_letter_pending"  # the submission waiting for confirmation
 DONE_KEY = "huimin_letter_done"  # confirmed review tokens: letter and password, for repeated confirms
-PENDING_PREFIX = "pending"  # in the private letters storage
 PENDING_MAX_AGE = 60 * 60  # seconds
 EXTERNAL_PREFIX = "web-form:"
 PROBLEMS = {
@@ -61,54 +59,11 @@ PUBLIC_ACTIONS = {
 
 # --- writing a letter: the form, a review step, then the letter -------------------------------------
 #
-# A valid form does not submit: it becomes a *pending submission*, shown back on a review page
-# (请核对您的留言) with two buttons, 返回修改 and 确认提交 (WCAG 3.3.4/3.3.6). The pending submission
-# lives on the server, bound to the browser's session: its cleaned values in the session, its files in the
-# private letters storage under `pending/` (named "<created>-<token>-<random><ext>"). It lasts
-# `PENDING_MAX_AGE` from the first review. The review page names it by a random token; a confirm whose
-# token is not this session's pending submission (another browser, or one that expired) is refused and
-# the form is shown again. The human check is answered once, on the form; the hourly limits apply at
-# confirm.
+# A valid form does not submit: it becomes a pending submission (`huimin.core.pending`), shown back on a
+# review page (请核对您的留言) with 返回修改 and 确认提交. The human check is answered once, on the form;
+# the hourly limits apply at confirm.
 
-
-def _now() -> int:
-    return int(timezone.now().timestamp())
-
-
-def _sweep_pending_files(now: int) -> None:
-    """Delete every browser's pending files older than `PENDING_MAX_AGE`.
-
-    Kept simple on purpose: no scheduled job; this runs each time any review or confirm step happens, so
-    the files of a submission left unconfirmed are removed at the next review or confirm by anyone."""
-    storage = attachments.storage()
-    try:
-        _, names = storage.listdir(PENDING_PREFIX)
-    except OSError:
-        return
-    for name in names:
-        created = name.partition("-")[0]
-        if created.isdigit() and now - int(created) > PENDING_MAX_AGE:
-            storage.delete(f"{PENDING_PREFIX}/{name}")
-
-
-def _discard(request, pending: dict) -> None:
-    """Forget the session's pending submission and delete its files."""
-    for file in pending.get("files", []):
-        attachments.storage().delete(file["path"])
-    if request.session.get(PENDING_KEY, {}).get("token") == pending.get("token"):
-        del request.session[PENDING_KEY]
-
-
-def _pending_for(request, token: str, now: int) -> tuple[dict | None, str]:
-    """The session's pending submission named by `token` and "", or what is wrong: "missing" (None: not
-    this session's, or gone) or "expired" (its values without files, for the form; the files are deleted)."""
-    pending = request.session.get(PENDING_KEY)
-    if not token or not pending or not secrets.compare_digest(pending.get("token", ""), token):
-        return None, "missing"
-    if now - pending["created"] > PENDING_MAX_AGE:
-        _discard(request, pending)
-        return {**pending, "files": []}, "expired"
-    return pending, ""
+PENDING = PendingSubmissions(PENDING_KEY, attachments.storage, PENDING_MAX_AGE)
 
 
 def _form_data(pending: dict) -> dict:
@@ -120,45 +75,25 @@ def _form_data(pending: dict) -> dict:
 
 
 def _keep_pending(request, form: LetterForm, previous: dict | None, now: int) -> dict:
-    """Store a valid form as the session's pending submission (replacing any other), with its new files
-    saved under `pending/` and the kept files the visitor ticked removed."""
-    storage = attachments.storage()
-    if previous is None:
-        if request.session.get(PENDING_KEY):
-            _discard(request, request.session[PENDING_KEY])
-        token, created, revision, files = secrets.token_hex(16), now, 1, []
-    else:
-        token, created, revision = previous["token"], previous["created"], previous["revision"] + 1
-        removed = form.removed()
-        for index in removed:
-            storage.delete(previous["files"][index]["path"])
-        files = [f for i, f in enumerate(previous["files"]) if i not in removed]
-    for upload, kind in form.checked_uploads:
-        upload.seek(0)
-        suffix = attachments.KINDS[kind].extensions[0]
-        path = storage.save(f"{PENDING_PREFIX}/{created}-{token}-{secrets.token_hex(4)}{suffix}", upload)
-        files.append(
-            {"path": path, "name": attachments.clean_name(upload.name), "size": upload.size, "kind": kind}
-        )
+    """Store a valid form as the session's pending submission, with its new files and without the kept files
+    the visitor ticked for removal."""
     data = form.cleaned_data
-    pending = {
-        "token": token,
-        "revision": revision,
-        "created": created,
-        "data": {
-            "kind": data["kind"],
-            "chosen_unit": str(data["chosen_unit"].pk) if data["chosen_unit"] else "",
-            "title": data["title"],
-            "content": data["content"],
-            "contact_name": data["contact_name"],
-            "contact_phone": data["contact_phone"],
-            "contact_email": data["contact_email"],
-            "may_publish": bool(data["may_publish"]),
-        },
-        "files": files,
+    uploads = [
+        Upload(upload, kind, attachments.KINDS[kind].extensions[0], attachments.clean_name(upload.name))
+        for upload, kind in form.checked_uploads
+    ]
+    values = {
+        "kind": data["kind"],
+        "chosen_unit": str(data["chosen_unit"].pk) if data["chosen_unit"] else "",
+        "title": data["title"],
+        "content": data["content"],
+        "contact_name": data["contact_name"],
+        "contact_phone": data["contact_phone"],
+        "contact_email": data["contact_email"],
+        "may_publish": bool(data["may_publish"]),
     }
-    request.session[PENDING_KEY] = pending
-    return pending
+    removed = set(form.removed()) if previous is not None else set()
+    return PENDING.keep(request, previous=previous, values=values, uploads=uploads, removed=removed, now=now)
 
 
 def _form_page(request, chrome, form, *, pending=None, problems=(), status=400):
@@ -223,11 +158,11 @@ def write(request):
             initial={"kind": request.GET.get("kind", "consult"), "title": request.GET.get("title", "")[:100]}
         )
         return _form_page(request, chrome, form, status=200)
-    now = _now()
-    _sweep_pending_files(now)
+    now = now_seconds()
+    PENDING.sweep(now)
     pending, problem = None, ""
     if request.POST.get("pending"):  # the form shown again from a review page (返回修改)
-        pending, problem = _pending_for(request, request.POST["pending"], now)
+        pending, problem = PENDING.get(request, request.POST["pending"], now)
         pending = None if problem else pending
     form = LetterForm(
         request.POST, request.FILES, kept=pending["files"] if pending else (), human_checked=bool(pending)
@@ -248,13 +183,13 @@ def confirm(request):
     if request.method == "GET":
         return redirect("letter_write")
     chrome = site_queries.site_chrome(request)
-    now = _now()
-    _sweep_pending_files(now)
+    now = now_seconds()
+    PENDING.sweep(now)
     token = request.POST.get("pending", "")
     earlier = _already_submitted(request, token, now)
     if earlier is not None:
         return _submitted_page(request, chrome, *earlier, repeated=True)
-    pending, problem = _pending_for(request, token, now)
+    pending, problem = PENDING.get(request, token, now)
     if problem:
         initial = _form_data(pending) if pending else {"kind": "consult"}
         return _form_page(request, chrome, LetterForm(initial=initial), problems=[PROBLEMS[problem]])
@@ -276,13 +211,13 @@ def confirm(request):
         form.add_error(None, error)
         return _form_page(request, chrome, form, pending=pending)
     except OSError:  # a pending file is gone
-        _discard(request, pending)
+        PENDING.discard(request, pending)
         form = LetterForm(initial=_form_data(pending))
         return _form_page(request, chrome, form, problems=[PROBLEMS["files"]])
     repeated = not password
     if repeated:  # stored by a confirm from this browser that raced this one; it may have left the password
         password = _password_left_by_other_request(request, token)
-    _discard(request, pending)
+    PENDING.discard(request, pending)
     request.session[DONE_KEY] = {
         **request.session.get(DONE_KEY, {}),
         token: {"letter": letter.pk, "password": password, "at": now},

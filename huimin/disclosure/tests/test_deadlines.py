@@ -25,6 +25,9 @@ def place():
     site = Site.objects.create(hostname="gk.localhost", port=80, root_page=Page.get_first_root_node())
     unit = OrgUnit.objects.create(name="宿迁市时限测试局", kind="dept_tier1")
     admin = get_user_model().objects.create_superuser("gk-deadline-admin", "gk-admin@example.com")
+    # Only this test's applications: a worker that built the demo for other tests holds its applications
+    # in the same database (rolled back with the test).
+    Application.objects.all().delete()
     return {"site": site, "unit": unit, "admin": admin}
 
 

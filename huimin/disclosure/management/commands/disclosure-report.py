@@ -10,46 +10,19 @@ import json as json_module
 import sys
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+from django.core.management.base import CommandError
 from django.utils import timezone
 from wagtail.models import Site
 
+from huimin.core.commands import ChineseHelpCommand
 from huimin.disclosure import report
 
-# Django's own options, said in Chinese in `--help`.
-STANDARD_HELP = {
-    "help": "显示本帮助并退出",
-    "version": "显示版本号并退出",
-    "verbosity": "输出详细程度：0 最少，1 正常，2 详细，3 非常详细",
-    "settings": "使用的设置模块（如 huimin.settings.production），默认取环境变量 DJANGO_SETTINGS_MODULE",
-    "pythonpath": "加入 Python 路径的目录",
-    "traceback": "出错时显示完整的调用栈",
-    "no_color": "输出不带颜色",
-    "force_color": "输出强制带颜色",
-    "skip_checks": "跳过系统检查",
-}
 
-
-class ChineseHelpFormatter(DjangoHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix or "用法：")
-
-
-class Command(BaseCommand):
+class Command(ChineseHelpCommand):
     help = (
         "输出政府信息公开工作年度报告中由平台数据计算的表格：主动公开的规章和行政规范性文件件数（表二），"
         "收到和处理政府信息公开申请情况（表三）。不指定网站时输出每个网站的报告。"
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser._optionals.title = "选项"
-        parser._positionals.title = "参数"
-        for action in parser._actions:
-            if action.dest in STANDARD_HELP:
-                action.help = STANDARD_HELP[action.dest]
-        return parser
 
     def execute(self, *args, **options):
         """From the command line a refusal is said in Chinese alone (no "CommandError:" before it)."""

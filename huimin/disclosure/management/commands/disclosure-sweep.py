@@ -8,39 +8,17 @@ Both steps are idempotent: a second run at the same time changes nothing and sen
 
 import json as json_module
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from huimin.core.commands import ChineseHelpCommand
 from huimin.disclosure import services
 
-# Django's own options, said in Chinese in `--help`.
-STANDARD_HELP = {
-    "help": "显示本帮助并退出",
-    "version": "显示版本号并退出",
-    "verbosity": "输出详细程度：0 最少，1 正常，2 详细，3 非常详细",
-    "settings": "使用的设置模块（如 huimin.settings.production），默认取环境变量 DJANGO_SETTINGS_MODULE",
-    "pythonpath": "加入 Python 路径的目录",
-    "traceback": "出错时显示完整的调用栈",
-    "no_color": "输出不带颜色",
-    "force_color": "输出强制带颜色",
-    "skip_checks": "跳过系统检查",
-}
 
-
-class Command(BaseCommand):
+class Command(ChineseHelpCommand):
     help = (
         "依申请公开定时任务：逾期未补正的申请视为放弃；临期、超期的申请提醒所属单位（每个等级只提醒一次）。"
         "可重复运行，可由定时任务每 5 分钟运行一次。"
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser._optionals.title = "选项"
-        parser._positionals.title = "参数"
-        for action in parser._actions:
-            if action.dest in STANDARD_HELP:
-                action.help = STANDARD_HELP[action.dest]
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument(
