@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from huimin.sites.models import Membership, OrgUnit
 from huimin.workdays.models import WorkCalendar
@@ -15,7 +15,7 @@ from huimin.workdays.queries import schedule_for
 from huimin.workdays.working_time import Schedule, add_working_days
 
 from . import services
-from .enums import RUNNING_STATES, WARNING_DAYS, Level, State
+from .enums import FINAL_STATES, RUNNING_STATES, WARNING_DAYS, Level, State
 from .models import Application
 
 BOARD_PERMISSION = "huimin_disclosure.view_disclosure_board"
@@ -165,8 +165,19 @@ def listing(user, filters: Filters, now: datetime) -> QuerySet[Application]:
         applications = applications.filter(received_on__year=filters.year)
     if filters.q:
         applications = applications.filter(query_code__icontains=filters.q)
-    return applications.select_related("unit", "site", "calendar").order_by(
-        F("due_on").asc(nulls_last=True), "-submitted_at", "-pk"
+    finished = Case(
+        When(state__in=FINAL_STATES, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    return (
+        applications.select_related("unit", "site", "calendar")
+        .annotate(finished=finished)
+        .order_by(
+            "finished",
+            Case(When(finished=0, then=F("due_on"))).asc(nulls_last=True),
+            F("closed_at").desc(nulls_last=True),
+            "-submitted_at",
+            "-pk",
+        )
     )
 
 
@@ -187,6 +198,17 @@ class RowInfo:
     @property
     def paused(self) -> bool:
         return self.application.state == State.CORRECTION
+
+    @property
+    def finished(self) -> bool:
+        return self.application.state in FINAL_STATES
+
+    @property
+    def outcome_label(self) -> str:
+        """For a finished application: whether it was answered in time (nothing for a withdrawn or
+        abandoned one)."""
+        in_time = services.answered_in_time(self.application)
+        return "" if in_time is None else ("按时答复" if in_time else "逾期答复")
 
     @property
     def applicant(self) -> str:
