@@ -32,3 +32,12 @@ def test_a_draft_report_leaves_the_column_blank(demo, client):
     response = client.get("/xxgknb/", HTTP_HOST="127.0.0.1")
     assert "本栏目暂无信息" in response.content.decode()
     assert newest_item_date(column) is None
+
+
+def test_a_report_is_published_through_the_sites_review(demo, django_user_model):
+    report = AnnualReportPage.objects.child_of(portal_report_column()).get(year=2025)
+    workflow = report.get_workflow()
+    assert workflow is not None and workflow.name.endswith("内容审核")
+    editor = django_user_model.objects.get(username="portal-editor")
+    permissions = report.permissions_for_user(editor)
+    assert permissions.can_edit() and not permissions.can_publish()
