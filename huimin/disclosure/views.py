@@ -158,6 +158,8 @@ def catalogue_view(request):
         "categories": categories(),
         "notes": notes,
         "filter_query": "&".join(f"{k}={v}" for k, v in query.items()),
+        # A filtered or later page is a view of the one catalogue: it names the catalogue as canonical.
+        "canonical_url": request.build_absolute_uri(request.path) if request.GET else "",
         "portal": built.is_portal,
     }
     return TemplateResponse(request, "disclosure/public/catalogue.html", context, status=200)

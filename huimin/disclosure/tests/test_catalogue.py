@@ -222,3 +222,10 @@ def test_the_pages_work_in_plain_text_mode_without_pictures_or_page_styles(clien
     html = response.content.decode()
     assert 'class="mode-text"' in html
     assert "<img" not in html and "disclosure.css" not in html
+
+
+def test_a_filtered_view_names_the_whole_catalogue_as_canonical(client, demo):
+    whole = client.get(URL, HTTP_HOST=SLJ).content.decode()
+    assert 'rel="canonical"' not in whole
+    filtered = client.get(URL, {"category": "tzgg"}, HTTP_HOST=SLJ).content.decode()
+    assert f'<link rel="canonical" href="http://{SLJ}{URL}">' in filtered

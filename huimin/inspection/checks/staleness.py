@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from importlib.resources import files
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from ..document import Finding, Page, Site
@@ -160,8 +160,19 @@ def is_later_page(url: str) -> bool:
     return LATER_PAGE_PATH.search(parts.path) is not None
 
 
+def is_other_view(page: Page) -> bool:
+    """A view of a column that names another URL as the canonical one (`<link rel="canonical">`), such as
+    a catalogue filtered by unit or category: the column is judged at its canonical URL, not per view."""
+    link = page.tree.css_first('link[rel="canonical"]')
+    href = (link.attributes.get("href") or "").strip() if link is not None else ""
+    if not href:
+        return False
+    canonical, own = urlsplit(urljoin(page.url, href)), urlsplit(page.url)
+    return (canonical.netloc, canonical.path, canonical.query) != (own.netloc, own.path, own.query)
+
+
 def column_stale(page: Page, site: Site) -> Iterator[Finding]:
-    if page.is_homepage or has_content_meta(page) or is_later_page(page.url):
+    if page.is_homepage or has_content_meta(page) or is_later_page(page.url) or is_other_view(page):
         return
     items = dated_items(page, site)
     if not meta(page, "ColumnType") and len(items) < COLUMN_MIN_ITEMS:
@@ -182,6 +193,7 @@ def column_empty(page: Page, site: Site) -> Iterator[Finding]:
         or has_content_meta(page)
         or meta(page, "ColumnType") is None
         or is_later_page(page.url)
+        or is_other_view(page)
     ):
         return
     if dated_items(page, site) or _main_list_items(page):

@@ -312,6 +312,23 @@ def test_notice_column_stale_after_183_days():
     assert only(stale, Check.COLUMN_STALE).evidence == "最新信息发布于 2026-05-01，已超过 183 天未更新"
 
 
+def test_a_view_that_names_another_canonical_url_is_not_judged_as_a_column():
+    stale = fixture("column").replace("工作动态", "通知公告")
+    for old, new in zip(
+        ("2026-11-22", "2026-11-21", "2026-11-19", "2026-11-12"), ("2026-05-01",) * 4, strict=True
+    ):
+        stale = mutate(stale, old, new)
+    assert of(column(stale), Check.COLUMN_STALE)  # judged at its own URL
+    canonical_self = stale.replace("</head>", f'<link rel="canonical" href="{COLUMN_URL}"></head>', 1)
+    assert of(column(canonical_self), Check.COLUMN_STALE)  # canonical is itself: still judged
+    view = stale.replace("</head>", '<link rel="canonical" href="/other-column/"></head>', 1)
+    assert of(column(view), Check.COLUMN_STALE) == []  # a filtered view of another page: not judged
+    empty_view = fixture("column").replace(
+        "</head>", '<link rel="canonical" href="/other-column/"></head>', 1
+    )
+    assert of(column(empty_view), Check.COLUMN_EMPTY) == []
+
+
 def test_columns_of_unknown_type_are_not_checked_for_staleness():
     old = column_with("机构职能", "2020-05-01", "2020-04-30", "2020-04-01", "2020-03-01")
     assert of(old, Check.COLUMN_STALE) == []
