@@ -20,6 +20,13 @@ from huimin.disclosure.tests.factories import at
 from huimin.sites.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clock(demo_clock):
+    """The screens read the clock (a report's year may not be after this year): pinned to the demo's now,
+    before any login, so no outcome depends on the day the suite runs."""
+    return demo_clock
 NOW = at("2026-11-02 10:00")
 NEW = "/admin/disclosure/reports/new/"
 
