@@ -27,6 +27,8 @@ def _clock(demo_clock):
     """The screens read the clock (a report's year may not be after this year): pinned to the demo's now,
     before any login, so no outcome depends on the day the suite runs."""
     return demo_clock
+
+
 NOW = at("2026-11-02 10:00")
 NEW = "/admin/disclosure/reports/new/"
 
