@@ -19,6 +19,13 @@ from huimin.sites.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _clock(demo_clock):
+    """Applications are made and followed at the demo's now, not at whatever day the suite runs."""
+    return demo_clock
+
+
 HOST = "slj.localhost:8000"
 FOLLOW = "/zfxxgk/ysqgk/chaxun/"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
