@@ -74,7 +74,23 @@ class ChineseHelpFormatter(DjangoHelpFormatter):
 
 class ChineseHelpCommand(BaseCommand):
     """A command whose whole `--help` is in Chinese: the usage line, the section titles and Django's own
-    options as well as the command's."""
+    options as well as the command's. With `plain_errors`, a refusal on the command line is said in Chinese
+    alone (no "CommandError:" before it) and exits with the error's status."""
+
+    plain_errors = False
+
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except CommandError as error:
+            if (
+                not self.plain_errors
+                or not getattr(self, "_called_from_command_line", False)
+                or options.get("traceback")
+            ):
+                raise
+            self.stderr.write(str(error))
+            sys.exit(error.returncode)
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         kwargs.setdefault("formatter_class", ChineseHelpFormatter)

@@ -328,7 +328,7 @@ class Crawler:
             for worker in workers:
                 worker.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
-            if self.crawl.start is None or self.crawl.start.status is None or self.crawl.start.status >= 500:
+            if self.crawl.start is None or self.crawl.start.status is None or self.crawl.start.status >= 400:
                 self.crawl.findings.append(self._unreachable())
             else:
                 self.crawl.findings.extend(self._link_findings())
@@ -341,12 +341,12 @@ class Crawler:
     def _unreachable(self) -> Finding:
         start = self.crawl.start
         if start is None:
-            evidence = "首页无法访问"
+            evidence = "站点无法访问"
         elif start.status is None:
             reason = ERROR_TEXT.get(start.error, start.error)
-            evidence = f"首页无法访问：{reason}（{self.options.timeout:.0f} 秒内无响应）"
+            evidence = f"站点无法访问：{reason}（{self.options.timeout:.0f} 秒内无响应）"
         else:
-            evidence = f"首页无法访问：HTTP {start.status}"
+            evidence = f"站点无法访问：首页返回 HTTP {start.status}"
         return Finding(Check.UNREACHABLE, Severity.VETO, self.start_url, "", evidence, True)
 
     def _link_findings(self) -> list[Finding]:

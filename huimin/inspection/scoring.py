@@ -1,6 +1,7 @@
 """The score of a crawl: deductions per indicator from the weights data file (`data/weights.json`, or the
 file HUIMIN_INSPECTION_WEIGHTS names), and the national single-veto items. The total is 100 minus the
-deductions; a vetoed site fails whatever its total."""
+deductions; a vetoed site fails: its total is 0, as the annual assessment scores it (seed 附件2), and the
+points it would have had are kept beside it."""
 
 from __future__ import annotations
 
@@ -97,5 +98,6 @@ def score(findings: list[Finding], weights: Weights | None = None) -> dict:
     vetoed = any(
         f.severity == Severity.VETO for check in weights.veto_checks for f in by_check.get(check, [])
     ) or any(len(by_check.get(check, [])) >= n for check, n in weights.veto_counts.items())
-    total = max(100.0 - sum(item["deducted"] for item in items), 0.0)
-    return {"total": round(total, 2), "vetoed": vetoed, "items": items}
+    points = max(100.0 - sum(item["deducted"] for item in items), 0.0)
+    total = 0.0 if vetoed else points
+    return {"total": round(total, 2), "vetoed": vetoed, "items": items, "points": round(points, 2)}

@@ -38,6 +38,15 @@ class Level(models.TextChoices):
     SERIOUS = "serious", "严重超期"
 
 
+class Referral(models.TextChoices):
+    """Where a letter outside the website's remit belongs (附件1: 告知留言人依法通过其他渠道反映)."""
+
+    PETITION = "petition", "信访"
+    LITIGATION = "litigation", "诉讼"
+    ARBITRATION = "arbitration", "仲裁"
+    AUTHORITY = "authority", "其他有权机关"
+
+
 class Rating(models.TextChoices):
     SATISFIED = "satisfied", "满意"
     BASICALLY = "basically", "基本满意"

@@ -13,7 +13,7 @@ from wagtail.models import Site
 from huimin.sites.models import OrgUnit
 from huimin.workdays.models import WorkCalendar
 
-from .enums import Channel, Kind, Rating, State
+from .enums import Channel, Kind, Rating, Referral, State
 
 
 class TimeLimitRule(models.Model):
@@ -160,6 +160,13 @@ class Letter(models.Model):
     rating = models.CharField("满意度", max_length=20, choices=Rating.choices, blank=True)
     rating_comment = models.CharField("评价意见", max_length=500, blank=True)
     reason = models.CharField("说明", max_length=500, blank=True, help_text="退回、无效、重复等的理由")
+    referred_to = models.CharField(
+        "告知其他渠道",
+        max_length=20,
+        choices=Referral.choices,
+        blank=True,
+        help_text="不属于受理范围时告知的渠道",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "网民留言"

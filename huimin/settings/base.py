@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "huimin.opendata",
     "huimin.search",
     "huimin.disclosure",
+    "huimin.assessment",
     "huimin.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -172,6 +173,11 @@ STORAGES = {
     "disclosure": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "private" / "disclosure", "base_url": None},
+    },
+    # 年考核: assessors' evidence (screenshots) and units' submitted material; private like the letters' files.
+    "assessment": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private" / "assessment", "base_url": None},
     },
 }
 

@@ -57,6 +57,9 @@ class OrgUnit(models.Model):
         related_name="children",
     )
     sort_order = models.PositiveIntegerField("排序", default=0)
+    key_livelihood = models.BooleanField(
+        "重点民生部门", default=False, help_text="重点民生部门每年至少开展一次在线访谈"
+    )
 
     panels = [
         FieldPanel("name"),
@@ -64,6 +67,7 @@ class OrgUnit(models.Model):
         FieldPanel("kind"),
         FieldPanel("parent"),
         FieldPanel("sort_order"),
+        FieldPanel("key_livelihood"),
     ]
 
     class Meta:

@@ -8,6 +8,7 @@ import pytest
 
 from huimin.inspection.crawler import Options, inspect_site, normalise
 from huimin.inspection.document import Site
+from huimin.inspection.scoring import score
 from huimin.inspection.tests.server import Route, SiteServer, gzip_bomb
 
 LINKS_ONLY = {"page_checks": lambda page, site: []}  # the page checks have their own tests
@@ -142,6 +143,20 @@ def test_a_start_page_answering_500_is_unreachable():
     finally:
         server.close()
     assert [f.check for f in crawl.findings] == ["unreachable"] and "HTTP 503" in crawl.findings[0].evidence
+
+
+@pytest.mark.parametrize("status", [403, 404, 401])
+def test_a_start_page_refusing_the_patrol_is_a_veto_and_never_a_full_score(status):
+    server = SiteServer({"/": Route("<html><body>Forbidden</body></html>", status)})
+    try:
+        crawl = inspect_site(Site(server.url, NOW), Options(rate=0, timeout=1), **LINKS_ONLY)
+    finally:
+        server.close()
+    assert [f.check for f in crawl.findings] == ["unreachable"]
+    assert crawl.findings[0].severity == "veto" and crawl.findings[0].homepage
+    assert crawl.findings[0].evidence == f"站点无法访问：首页返回 HTTP {status}"
+    result = score(crawl.findings)
+    assert result["vetoed"] and result["total"] == 0
 
 
 def test_exposed_files_and_plain_http_are_insecure():

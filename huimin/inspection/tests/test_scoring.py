@@ -42,14 +42,14 @@ def test_each_missing_footer_item_costs_half_a_point_within_one():
 
 def test_stale_columns_cost_five_points_and_five_of_them_veto():
     four = score([finding("column_stale", url=f"https://x/c{n}") for n in range(4)])
-    assert items(four)["栏目更新"] == 20 and not four["vetoed"] and four["total"] == 80
+    assert items(four)["栏目更新"] == 15 and not four["vetoed"] and four["total"] == 85  # 内容更新 caps at 15
     five = score([finding("column_stale", url=f"https://x/c{n}") for n in range(5)])
     assert five["vetoed"]
 
 
 def test_a_veto_finding_fails_the_site_whatever_its_points():
     result = score([finding("unreachable", Severity.VETO, homepage=True)])
-    assert result["vetoed"] and result["total"] == 100
+    assert result["vetoed"] and result["total"] == 0 and result["points"] == 100
     assert not score([finding("homepage_stale", Severity.WARN, homepage=True)])["vetoed"]
 
 

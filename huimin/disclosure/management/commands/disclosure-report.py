@@ -7,7 +7,6 @@ Chinese. A bad year or an unknown host exits with status 2 and a Chinese message
 """
 
 import json as json_module
-import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
@@ -24,15 +23,7 @@ class Command(ChineseHelpCommand):
         "收到和处理政府信息公开申请情况（表三）。不指定网站时输出每个网站的报告。"
     )
 
-    def execute(self, *args, **options):
-        """From the command line a refusal is said in Chinese alone (no "CommandError:" before it)."""
-        try:
-            return super().execute(*args, **options)
-        except CommandError as error:
-            if not getattr(self, "_called_from_command_line", False) or options.get("traceback"):
-                raise
-            self.stderr.write(str(error))
-            sys.exit(error.returncode)
+    plain_errors = True
 
     def add_arguments(self, parser):
         parser.add_argument("--year", metavar="YYYY", help="报告年度（四位数字，如 2025），必填")

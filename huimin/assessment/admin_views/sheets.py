@@ -1,0 +1,4 @@
+"""Placeholder: replaced by the screens of this concept."""
+
+urlpatterns = []
+MENU = []
