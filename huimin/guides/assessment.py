@@ -38,20 +38,20 @@ def _sample(items: list, size: int, rng: random.Random) -> list:
     return items if len(items) <= size else rng.sample(items, size)
 
 
-def site_guides(site: Site):
-    return (
-        ServiceGuidePage.objects.live()
-        .in_site(site)
-        .select_related("unit")
-        .prefetch_related("bases", "materials", "steps")
-        .order_by("pk")
-    )
+def site_guides(site: Site, now: datetime | None = None):
+    """A site's live guides; with `now`, those first published by then."""
+    guides = ServiceGuidePage.objects.live().in_site(site)
+    if now is not None:
+        guides = guides.filter(first_published_at__lte=now)
+    return guides.select_related("unit").prefetch_related("bases", "materials", "steps").order_by("pk")
 
 
-def assess_guides(site: Site, rng: random.Random) -> IndicatorRow:
+def assess_guides(
+    site: Site, rng: random.Random, *, now: datetime | None = None, sample: int | None = None
+) -> IndicatorRow:
     spec = rules()["indicators"]["guides"]
     row = IndicatorRow(spec["name"], spec["max"], spec["max"])
-    sample = _sample(list(site_guides(site)), spec["sample"], rng)
+    sample = _sample(list(site_guides(site, now)), sample or spec["sample"], rng)
     if not sample:
         row.score = 0
         row.notes.append("本站点没有已发布的办事指南。")
@@ -69,11 +69,13 @@ def assess_guides(site: Site, rng: random.Random) -> IndicatorRow:
     return row
 
 
-def assess_forms(site: Site, rng: random.Random) -> IndicatorRow:
+def assess_forms(
+    site: Site, rng: random.Random, *, now: datetime | None = None, sample: int | None = None
+) -> IndicatorRow:
     spec = rules()["indicators"]["forms"]
     row = IndicatorRow(spec["name"], spec["max"], spec["max"])
-    needing = [g for g in site_guides(site) if any(m.needs_form for m in g.materials.all())]
-    sample = _sample(needing, spec["sample"], rng)
+    needing = [g for g in site_guides(site, now) if any(m.needs_form for m in g.materials.all())]
+    sample = _sample(needing, sample or spec["sample"], rng)
     if not sample:
         row.notes.append("抽查的办事指南均无需填写表格。")
     for guide in sample:
@@ -92,12 +94,12 @@ def assess_forms(site: Site, rng: random.Random) -> IndicatorRow:
 def assess_statistics(site: Site, now: datetime) -> IndicatorRow:
     spec = rules()["indicators"]["statistics"]
     row = IndicatorRow(spec["name"], spec["max"], spec["max"])
-    pages = list(HandlingStatisticsPage.objects.live().in_site(site))
+    pages = list(HandlingStatisticsPage.objects.live().in_site(site).filter(first_published_at__lte=now))
     if not pages:
         row.score = 0
         row.notes.append("本站点没有办事统计栏目。")
         return row
-    rows = HandlingStatistic.objects.all()
+    rows = HandlingStatistic.objects.filter(updated_at__lte=now)
     if all(page.units.exists() for page in pages):
         unit_ids = {pk for page in pages for pk in page.units.values_list("pk", flat=True)}
         rows = rows.filter(unit_id__in=unit_ids)
@@ -116,24 +118,23 @@ def assess_statistics(site: Site, now: datetime) -> IndicatorRow:
     return row
 
 
-def count_integrated_topics(site: Site) -> int | None:
-    """Live integrated-service topic pages of a site; None if the topics app has no such model."""
+def count_integrated_topics(site: Site, now: datetime | None = None) -> int | None:
+    """Live integrated-service topic pages of a site (first published by `now`, when given); None if the
+    topics app has no such model."""
     try:
         from huimin.topics.models import TopicPage
     except ImportError:
         return None
-    return (
-        TopicPage.objects.live()
-        .descendant_of(site.root_page, inclusive=True)
-        .filter(kind="integrated")
-        .count()
-    )
+    topics = TopicPage.objects.live().descendant_of(site.root_page, inclusive=True).filter(kind="integrated")
+    if now is not None:
+        topics = topics.filter(first_published_at__lte=now)
+    return topics.count()
 
 
-def assess_integration(site: Site) -> IndicatorRow:
+def assess_integration(site: Site, *, now: datetime | None = None) -> IndicatorRow:
     spec = rules()["indicators"]["integration"]
     row = IndicatorRow(spec["name"], spec["max"], 0)
-    count = count_integrated_topics(site)
+    count = count_integrated_topics(site, now)
     if count is None:
         row.notes.append("专题功能不可用，按 0 个集成服务专题计。")
         count = 0

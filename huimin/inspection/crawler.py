@@ -387,12 +387,13 @@ async def _availability(urls: list[str], timeout: float) -> dict[str, tuple[bool
         if answer.status is None:
             results[url] = (False, ERROR_TEXT.get(answer.error, answer.error))
         else:
-            results[url] = (answer.status < 500, f"HTTP {answer.status}")
+            results[url] = (answer.status < 400, f"HTTP {answer.status}")
     return results
 
 
 def availability(urls: list[str], timeout: float = 15.0) -> dict[str, tuple[bool, str]]:
-    """Whether each homepage answers (below 500) within `timeout` seconds, with a short reason."""
+    """Whether each homepage answers below 400 within `timeout` seconds (a homepage that refuses the patrol
+    is not available), with a short reason."""
     return asyncio.run(_availability(urls, timeout)) if urls else {}
 
 

@@ -61,17 +61,15 @@ def column_pages(column: ColumnPage) -> list[Page]:
     return sorted(dated, key=lambda page: page.pub_date, reverse=True)
 
 
-def newest_item_date(column: ColumnPage):
+def newest_item_date(column: ColumnPage, now=None):
     """Publication time of the newest live item in a column (its articles, and its other dated pages such as
-    an annual report), or None for a blank column."""
-    newest = (
-        ArticlePage.objects.descendant_of(column)
-        .live()
-        .order_by("-pub_date")
-        .values_list("pub_date", flat=True)
-        .first()
-    )
-    dates = [moment for moment in [newest, *(page.pub_date for page in column_pages(column))] if moment]
+    an annual report), or None for a blank column. With `now`, as it stood then: later items left out."""
+    articles = ArticlePage.objects.descendant_of(column).live()
+    if now is not None:
+        articles = articles.filter(pub_date__lte=now)
+    newest = articles.order_by("-pub_date").values_list("pub_date", flat=True).first()
+    others = [page.pub_date for page in column_pages(column) if now is None or page.pub_date <= now]
+    dates = [moment for moment in [newest, *others] if moment]
     return max(dates) if dates else None
 
 

@@ -105,7 +105,7 @@ def test_statistics_score_follows_the_newest_update(demo):
 def test_integration_counts_live_integrated_topics(demo, monkeypatch):
     site = Site.objects.get(hostname="127.0.0.1")
     for count, score in ((0, 0), (1, 2), (2, 2), (3, 4), (None, 0)):
-        monkeypatch.setattr(assessment, "count_integrated_topics", lambda s, c=count: c)
+        monkeypatch.setattr(assessment, "count_integrated_topics", lambda s, now=None, c=count: c)
         assert _rows(site)["服务集成"].score == score
 
 

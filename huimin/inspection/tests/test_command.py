@@ -58,7 +58,7 @@ def test_the_json_report_keeps_its_contract_and_names_each_fault(planted, tmp_pa
     assert set(report) == {"site", "started", "pages_crawled", "findings", "score"}
     assert report["site"] == planted.url and report["pages_crawled"] == 2
     assert datetime.fromisoformat(report["started"]).utcoffset().total_seconds() == 8 * 3600
-    assert set(report["score"]) == {"total", "vetoed", "items"}
+    assert set(report["score"]) == {"total", "vetoed", "items", "points"}
     for finding in report["findings"]:
         assert set(finding) == {"check", "severity", "url", "target", "evidence", "homepage"}
     found = {(f["check"], f["homepage"]) for f in report["findings"]}
