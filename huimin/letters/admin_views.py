@@ -20,7 +20,8 @@ from huimin.workdays.working_time import working_time_between
 
 from . import attachments, dispatch_link, queries, routing, services
 from .deadlines import level
-from .enums import Level, State
+from .enums import Level, Referral, State
+from .forms import RedactForm, ReferElsewhereForm
 from .models import Attachment
 
 PAGE_SIZE = 50
@@ -38,6 +39,9 @@ ACTIONS = {
     "invalid": ((State.SUBMITTED, State.RETURNED, State.DISPATCHED), "dispatcher"),
     "duplicate": ((State.SUBMITTED, State.RETURNED, State.DISPATCHED), "dispatcher"),
     "reopen": ((State.PUBLISHED, State.CLOSED), "dispatcher"),
+    "refer": ((State.ACCEPTED,), "unit"),
+    # Removing improper content: site administrators and unit leaders, the reviewers (`services.may_redact`).
+    "redact": ((State.PUBLISHED,), "reviewer"),
 }
 
 # What a person reads in a letter's 办理记录 for each step the services record (LetterEvent.action stays
@@ -59,6 +63,8 @@ ACTION_LABELS = {
     "rate": "评价",
     "reopen": "重新交办",
     "remind": "临期提醒",
+    "refer": "告知其他渠道",
+    "redact": "删除不当内容",
 }
 
 
@@ -98,8 +104,29 @@ def _run(action: str, letter, data, user):
         "invalid": lambda: services.set_aside(letter, False, reason, actor=user),
         "duplicate": lambda: services.set_aside(letter, True, reason, actor=user),
         "reopen": lambda: services.reopen(letter, reason, actor=user),
+        "refer": lambda: _refer(letter, data, user),
+        "redact": lambda: _redact(letter, data, user),
     }
     return calls[action]()
+
+
+def _valid(form):
+    """The cleaned data of a staff form, or its errors as one ValidationError (shown at the page's top)."""
+    if not form.is_valid():
+        raise ValidationError([message for errors in form.errors.values() for message in errors])
+    return form.cleaned_data
+
+
+def _refer(letter, data, user):
+    cleaned = _valid(ReferElsewhereForm(data))
+    return services.refer_elsewhere(letter, cleaned["referral"], cleaned["note"], actor=user)
+
+
+def _redact(letter, data, user):
+    cleaned = _valid(RedactForm(data))
+    return services.redact_published(
+        letter, cleaned["field"], passage=cleaned["passage"], reason=cleaned["reason"], actor=user
+    )
 
 
 def _number(value) -> float:
@@ -248,6 +275,11 @@ class LetterView(_StaffView):
                 "actions": available_actions(self.request.user, letter),
                 "units": OrgUnit.objects.all(),
                 "templates": queries.templates_for(letter),
+                "referrals": [
+                    (value, label, services.referral_texts()["channels"][value]["text"])
+                    for value, label in Referral.choices
+                ],
+                "redactable": services.REDACTABLE,
                 "error": kwargs.get("error"),
             }
         )

@@ -7,7 +7,7 @@ from huimin.core.human_check import FIELD_ANSWER, FIELD_TOKEN, MAX_AGE, HumanChe
 from huimin.sites.models import OrgUnit
 
 from . import attachments
-from .enums import Kind, Rating
+from .enums import Kind, Rating, Referral
 
 # Its own code, so the field's generic "invalid" message does not replace this more helpful one.
 MOBILE = RegexValidator(r"\A1[3-9][0-9]{9}\Z", "请输入 11 位手机号码。", code="mobile")
@@ -154,3 +154,34 @@ class SupplementForm(ChineseErrors, forms.Form):
 class RatingForm(ChineseErrors, forms.Form):
     rating = forms.ChoiceField(label="您对答复是否满意", choices=Rating.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label="评价意见（选填）", max_length=500, required=False)
+
+
+# --- staff forms of the letter page (admin) ------------------------------------------------------------
+
+
+class ReferElsewhereForm(forms.Form):
+    """不属于受理范围: the channel to tell the citizen, and the handler's own words added to the reply."""
+
+    referral = forms.ChoiceField(label="告知的渠道", choices=Referral.choices)
+    note = forms.CharField(label="补充说明（选填）", max_length=2000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.update(CHINESE_ERRORS)
+        self.fields["referral"].error_messages["required"] = "请选择告知的渠道。"
+
+
+class RedactForm(forms.Form):
+    """Removing improper content from a published letter: which text, the passage, and why."""
+
+    field = forms.ChoiceField(label="删除位置", choices=[("content", "留言内容"), ("reply", "答复内容")])
+    passage = forms.CharField(label="要删除的文字", max_length=5000)
+    reason = forms.CharField(label="删除理由", max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.update(CHINESE_ERRORS)
+        self.fields["passage"].error_messages["required"] = "请填写要删除的文字（从原文中复制）。"
+        self.fields["reason"].error_messages["required"] = "请填写删除理由。"

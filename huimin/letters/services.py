@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -24,7 +27,7 @@ from huimin.workdays.queries import default_calendar, descendants, schedule_for
 from huimin.workdays.working_time import working_time_between
 
 from . import attachments, deadlines, dispatch_link, notify, sensitive
-from .enums import OPEN_STATES, Channel, Kind, Rating, State
+from .enums import OPEN_STATES, Channel, Kind, Rating, Referral, State
 from .models import Attachment, Letter, LetterEvent
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -401,14 +404,19 @@ def reply(letter: Letter, text: str, *, actor, now=None) -> Letter:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"reply": "请填写答复内容。"})
-    now = now or timezone.now()
+    return _answer(letter, text, actor=actor, before=before, now=now or timezone.now())
+
+
+def _answer(letter: Letter, text: str, *, actor, before, now, referral: str = "", action="reply", note=""):
+    """The unit's answer, waiting for review: a reply, or a referral to another channel (`referral`)."""
     letter.reply, letter.reply_unit, letter.replied_at, letter.state = (
         text[:10000],
         letter.unit,
         now,
         State.REPLIED,
     )
-    return _save(letter, "reply", actor, before, now)
+    letter.referred_to = referral
+    return _save(letter, action, actor, before, now, note=note)
 
 
 def may_review(actor, letter) -> bool:
@@ -534,3 +542,122 @@ def send_reminders(*, now=None, batch: int = 500) -> int:
             count += len(due)
         if len(due) < batch:
             return count
+
+
+# --- outside the remit, and removing improper content (附件1) ------------------------------------------
+
+REFERRALS_FILE = Path(__file__).parent / "data" / "referrals.json"
+# What the public sees where improper content was removed from a published letter.
+REDACTION_MARK = "（部分内容已依规删除）"
+# The fields of a published letter content may be removed from, with their names.
+REDACTABLE = {"content": "留言内容", "reply": "答复内容"}
+
+
+@cache
+def referral_texts() -> dict:
+    """The structured reply of a letter outside the remit, as data (`data/referrals.json`)."""
+    return json.loads(REFERRALS_FILE.read_text(encoding="utf-8"))
+
+
+def referral_reply(referral: str, note: str = "") -> str:
+    """The reply telling the citizen the proper channel: opening, the channel's paragraph (where to go),
+    the handler's note if any, closing; one paragraph a line."""
+    data = referral_texts()
+    paragraphs = [data["opening"], data["channels"][referral]["text"]]
+    if note:
+        paragraphs.append(data["note_prefix"] + note)
+    paragraphs.append(data["closing"])
+    return "\n".join(paragraphs)
+
+
+@transaction.atomic
+def refer_elsewhere(letter: Letter, referral: str, note: str = "", *, actor, now=None) -> Letter:
+    """不属于受理范围: the unit tells the citizen the proper channel (信访, 诉讼, 仲裁 or another
+    authority) in a reply made from data, extended by its note. The letter then goes the way of any reply
+    (待审核, then published or closed by the reviewer); `referred_to` keeps the channel."""
+    letter = _locked(letter)
+    _require(is_unit_member(actor, letter), "只有承办单位的人员可以告知其他反映渠道。")
+    before = _from(letter, State.ACCEPTED)
+    if referral not in Referral.values:
+        raise ValidationError({"referral": "请选择告知的渠道：信访、诉讼、仲裁或其他有权机关。"})
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ValidationError({"note": "补充说明最多 2000 个字。"})
+    if CONTROL_CHARACTERS.search(note):
+        raise ValidationError({"note": "补充说明含有无法识别的控制字符，请删除后重新提交。"})
+    label = Referral(referral).label
+    return _answer(
+        letter,
+        referral_reply(referral, note),
+        actor=actor,
+        before=before,
+        now=now or timezone.now(),
+        referral=referral,
+        action="refer",
+        note=f"告知通过{label}反映" + (f"：{note}" if note else ""),
+    )
+
+
+def may_redact(actor, letter: Letter) -> bool:
+    """Site administrators (the letter's site; platform administrators everywhere) and the unit's leaders."""
+    return is_dispatcher(actor, letter) or is_unit_member(actor, letter, roles=(Role.UNIT_LEADER,))
+
+
+def _span(text: str, start, end, passage: str) -> list[tuple[int, int]]:
+    """The spans of `text` to remove: [start, end), or every occurrence of `passage`."""
+    if start is not None or end is not None:
+        try:
+            start, end = int(start), int(end)
+        except (TypeError, ValueError):
+            raise ValidationError({"passage": "要删除的位置不正确。"}) from None
+        if not 0 <= start < end <= len(text):
+            raise ValidationError({"passage": "要删除的位置不正确。"})
+        return [(start, end)]
+    passage = (passage or "").strip()
+    if not passage:
+        raise ValidationError({"passage": "请填写要删除的文字（从原文中复制）。"})
+    marks = [(m.start(), m.end()) for m in re.finditer(re.escape(REDACTION_MARK), text)]
+    spans, inside, at = [], False, text.find(passage)
+    while at >= 0:
+        end = at + len(passage)
+        if any(a < end and at < b for a, b in marks):  # part of an earlier removal's mark: left alone
+            inside = True
+            at = text.find(passage, at + 1)
+            continue
+        spans.append((at, end))
+        at = text.find(passage, end)
+    if not spans:
+        message = "这段文字已经删除过了。" if inside else "原文中没有找到要删除的文字，请从原文中复制。"
+        raise ValidationError({"passage": message})
+    return spans
+
+
+@transaction.atomic
+def redact_published(
+    letter: Letter, field: str, *, start=None, end=None, passage: str = "", reason: str, actor, now=None
+) -> Letter:
+    """Remove improper content (personal data, abuse) from a published letter's content or reply: the
+    span [start, end) or every occurrence of `passage` becomes "（部分内容已依规删除）". What was removed
+    and why is kept in the step's note, which only staff see; the search index is refreshed at once."""
+    letter = _locked(letter)
+    _require(may_redact(actor, letter), "只有站点管理员或承办单位审核人可以删除已公开留言中的内容。")
+    before = _from(letter, State.PUBLISHED)
+    if field not in REDACTABLE:
+        raise ValidationError({"field": "请选择留言内容或答复内容。"})
+    reason = _reason(reason, "删除理由")
+    text = getattr(letter, field)
+    spans = _span(text, start, end, passage)
+    removed = [text[a:b] for a, b in spans]
+    pieces, cursor = [], 0
+    for a, b in spans:
+        pieces += [text[cursor:a], REDACTION_MARK]
+        cursor = b
+    setattr(letter, field, "".join(pieces) + text[cursor:])
+    now = now or timezone.now()
+    shown = "」「".join(removed)
+    note = f"删除{REDACTABLE[field]}中的内容 {len(spans)} 处：「{shown}」；理由：{reason}"
+    _save(letter, "redact", actor, before, now, note=note[:5000])
+    from huimin.search import services as search_services
+
+    search_services.index_letter(letter, now=now)  # the index must not keep what was removed
+    return letter

@@ -48,6 +48,8 @@ PUBLIC_ACTIONS = {
     "supplement": "您已补充材料",
     "extend": "经批准延期答复",
     "reply": "承办单位已答复，审核中",
+    "refer": "承办单位已告知其他反映渠道，审核中",
+    "redact": "已依规删除部分内容",
     "send_back": "答复审核未通过，重新办理",
     "approve": "答复已审核",
     "invalid": "认定为无效留言",

@@ -174,7 +174,7 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "private" / "disclosure", "base_url": None},
     },
-    # 年考核: assessors' evidence (screenshots) and units' submitted material; private like the letters' files.
+    # 年考核: assessors' evidence (screenshots) and units' submitted material; private like letters' files.
     "assessment": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "private" / "assessment", "base_url": None},
