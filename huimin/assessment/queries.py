@@ -24,7 +24,14 @@ def is_assessor(user) -> bool:
 
 
 def portal_site() -> Site | None:
-    return Site.objects.filter(is_default_site=True).first()
+    """The city portal: the site of the city office (市政府办公室), or else the default site."""
+    from huimin.sites.enums import OrgUnitKind
+    from huimin.sites.models import SiteIdentity
+
+    identity = (
+        SiteIdentity.objects.filter(org_unit__kind=OrgUnitKind.CITY_OFFICE).select_related("site").first()
+    )
+    return identity.site if identity else Site.objects.filter(is_default_site=True).first()
 
 
 def is_portal_office(user) -> bool:

@@ -260,6 +260,19 @@ def _assurance(ctx: Context, unit_points: float, class_max: float) -> dict:
     }
 
 
+def assurance(
+    unit: OrgUnit, year: int, now: datetime, *, table=None, unit_points=None, class_max=None
+) -> dict:
+    """A unit's 内容保障 part alone, as the sheet computes it (for the 信息报送 progress)."""
+    table = table or table_for(year)
+    ctx = _context(unit, year, now, table)
+    if unit_points is None:
+        unit_points = adoption_points_by_unit(year, now).get(unit.pk, 0.0)
+    if class_max is None:
+        class_max = class_max_points(year, now).get(ctx.unit_class, 0.0)
+    return _assurance(ctx, unit_points, class_max)
+
+
 def _interviews(ctx: Context) -> dict:
     """在线访谈 of a key department (重点民生部门): at least one a year."""
     from huimin.interviews.models import InterviewPage

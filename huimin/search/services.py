@@ -695,4 +695,36 @@ def harvest_entry(
     return entry, True
 
 
+@transaction.atomic
+def add_adopted_entry(
+    *, question: str, answer: str, unit, site, source_key: str, actor, now: datetime
+) -> KnowledgeEntry:
+    """A draft entry (草稿，待审核) for an answer another service adopted for a site: the portal
+    office's 采用 of a unit's 答复口径 (`huimin.assessment.services.submissions.adopt`), which has checked
+    that `actor` may adopt it; `save_entry`'s unit check does not apply (the adopter need not belong to
+    the entry's unit). The entry waits for the site's reviewers like any draft; one per `source_key`
+    ("submission:12")."""
+    if not source_key:
+        raise ValueError("an adopted entry needs a source key")
+    existing = KnowledgeEntry.objects.filter(origin=KnowledgeOrigin.MANUAL, source_key=source_key).first()
+    if existing is not None:
+        return existing
+    entry = KnowledgeEntry(
+        question=question,
+        answer=answer,
+        unit=unit,
+        site=site,
+        status=KnowledgeStatus.DRAFT,
+        origin=KnowledgeOrigin.MANUAL,
+        source_key=source_key,
+    )
+    _clean_entry(entry)
+    entry.created_by = entry.updated_by = actor
+    entry.save()
+    data = {"question": entry.question, "status": entry.status, "source": source_key}
+    log(instance=entry, action="huimin_search.qa_add", user=actor, data=data)
+    index_entry(entry, now=now)
+    return entry
+
+
 # --- end of knowledge base -------------------------------------------------------------------------------
