@@ -56,7 +56,8 @@ test-moved: install
 # Refresh the pictures in docs/screenshots.md and docs/accessibility.md from a real browser.
 screenshots: install
 	HUIMIN_SCREENSHOTS_DIR=docs/screenshots HUIMIN_REQUIRE_BROWSER=1 $(BIN)/pytest -q -p no:xdist \
-	  huimin/demo/tests/test_product_screenshots_browser.py huimin/accessibility/tests/test_screenshots_browser.py
+	  huimin/demo/tests/test_product_screenshots_browser.py huimin/accessibility/tests/test_screenshots_browser.py \
+	  huimin/assessment/tests/test_sheet_admin_browser.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.urls import reverse
 
 from huimin.inspection.models import PeriodReport, Target
@@ -13,6 +15,26 @@ from . import Context, RowResult, calculator, points
 SHARE = 0.05
 
 
+def quarterly_reports(year: int, now: datetime) -> dict[int, PeriodReport]:
+    """Huimin's own 季度通报 of the year made by `now`, by quarter."""
+    found = PeriodReport.objects.filter(
+        kind=PeriodReport.Kind.QUARTERLY, period__startswith=f"{year}Q", created__lte=now
+    )
+    return {int(r.period[-1]): r for r in found if r.period[-1] in "1234"}
+
+
+def quarter_rows(report: PeriodReport | None, sites) -> list[dict]:
+    """The rows of a quarterly report for the given sites (a unit's)."""
+    if report is None:
+        return []
+    urls = set(Target.objects.filter(site__in=sites).values_list("url", flat=True))
+    return [row for row in report.rows if row.get("url") in urls]
+
+
+def average(rows: list[dict]) -> float:
+    return round(sum(r["average"] for r in rows) / len(rows), 2)
+
+
 @calculator("city_checks")
 def city_checks(ctx: Context, row) -> RowResult:
     high = points(row)
@@ -21,13 +43,7 @@ def city_checks(ctx: Context, row) -> RowResult:
         b.quarter: b
         for b in QuarterBulletin.objects.filter(unit=ctx.unit, year=ctx.year, entered_at__lte=ctx.now)
     }
-    urls = set(Target.objects.filter(site__in=ctx.sites).values_list("url", flat=True))
-    reports = {
-        r.period: r
-        for r in PeriodReport.objects.filter(
-            kind=PeriodReport.Kind.QUARTERLY, period__startswith=f"{ctx.year}Q", created__lte=ctx.now
-        )
-    }
+    reports = quarterly_reports(ctx.year, ctx.now)
     for quarter in range(1, 5):
         bulletin = entered.get(quarter)
         if bulletin is not None:
@@ -39,10 +55,10 @@ def city_checks(ctx: Context, row) -> RowResult:
                 reverse("assessment_bulletins") + f"?year={ctx.year}&unit={ctx.unit.pk}",
             )
             continue
-        report = reports.get(f"{ctx.year}Q{quarter}")
-        found = [r for r in (report.rows if report else []) if r.get("url") in urls]
+        report = reports.get(quarter)
+        found = quarter_rows(report, ctx.sites)
         if found:
-            score = sum(r["average"] for r in found) / len(found)
+            score = average(found)
             earned = score * SHARE
             result.score += earned
             vetoed = "，存在单项否决" if any(r.get("vetoed") for r in found) else ""

@@ -1,6 +1,7 @@
 """The score sheet's arithmetic, with every automatic row given a known result: clamping to a row's points,
 manual and outside rows, bonus and deduction cases, the veto, the cap at 100, the class weights, the 内容保障
-formulas and freezing a closed sheet. Figures are computed by hand in each test."""
+formulas and freezing a closed sheet. Figures are computed by hand in each test. The year is 2030, which the
+demo (built in the same database by other modules of a test process) leaves empty."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ from huimin.sites.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 2, 10, 0, tzinfo=SH)
-AFTER = datetime(2027, 2, 1, 9, 0, tzinfo=SH)
+NOW = datetime(2030, 11, 2, 10, 0, tzinfo=SH)
+AFTER = datetime(2031, 2, 1, 9, 0, tzinfo=SH)
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def units():
 
 @pytest.fixture
 def table():
-    return tables.seed_table(2026)
+    return tables.seed_table(2030)
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def _row(table, name) -> Indicator:
 def _manual_full(table, unit, assessor, when=NOW - timedelta(days=30)):
     for row in table.indicators.filter(basis=Basis.MANUAL):
         sheet_services.record_finding(
-            unit=unit, indicator=row, year=2026, item="抽查无问题", deduction=0, actor=assessor, now=when
+            unit=unit, indicator=row, year=2030, item="抽查无问题", deduction=0, actor=assessor, now=when
         )
 
 
@@ -110,7 +111,7 @@ def test_a_row_never_goes_below_zero_or_above_its_points(units, table, auto, ass
     lost["content_update"] = 25  # five stale columns at 5 each: the row's 15 points are the cap
     lost["availability"] = -3  # a calculator that overshoots is held at the row's points
     _manual_full(table, units["county"], assessor)
-    sheet = sheets.compute(units["county"], 2026, NOW)
+    sheet = sheets.compute(units["county"], 2030, NOW)
     rows = {r["indicator"]: r for r in sheet["evaluation"]["rows"]}
     assert rows["内容更新"]["score"] == 0 and rows["内容更新"]["points"] == 15
     assert rows["可用性"]["score"] == 2
@@ -121,13 +122,13 @@ def test_a_row_never_goes_below_zero_or_above_its_points(units, table, auto, ass
 def test_manual_rows_take_their_findings_up_to_now(units, table, auto, assessor):
     unit = units["county"]
     leaders = _row(table, "领导信息")
-    sheet = sheets.compute(unit, 2026, NOW)
+    sheet = sheets.compute(unit, 2030, NOW)
     row = next(r for r in sheet["evaluation"]["rows"] if r["indicator"] == "领导信息")
     assert row["score"] == 2 and not row["checked"] and "尚未抽查" in row["evidence"][0]["text"]
     sheet_services.record_finding(
         unit=unit,
         indicator=leaders,
-        year=2026,
+        year=2030,
         item="副县长简历",
         deduction="1",
         actor=assessor,
@@ -138,19 +139,19 @@ def test_manual_rows_take_their_findings_up_to_now(units, table, auto, assessor)
     sheet_services.record_finding(
         unit=unit,
         indicator=leaders,
-        year=2026,
+        year=2030,
         item="县长分工",
         deduction="1",
         actor=assessor,
         now=NOW + timedelta(days=3),
     )
-    sheet = sheets.compute(unit, 2026, NOW)
+    sheet = sheets.compute(unit, 2030, NOW)
     row = next(r for r in sheet["evaluation"]["rows"] if r["indicator"] == "领导信息")
     assert row["score"] == 1 and row["checked"]
     [item] = row["evidence"]
     assert item["text"] == "副县长简历：简历未更新" and item["url"] == "https://example.gov.cn/ldxx/3.html"
     assert item["by"] == "assessor" and item["deduction"] == 1.0
-    later = sheets.compute(unit, 2026, NOW + timedelta(days=4))
+    later = sheets.compute(unit, 2030, NOW + timedelta(days=4))
     assert next(r for r in later["evaluation"]["rows"] if r["indicator"] == "领导信息")["score"] == 0
 
 
@@ -162,9 +163,9 @@ def test_bonus_takes_the_best_ranking_and_deductions_add_up(units, table, auto, 
         sheet_services.record_result(
             unit=unit,
             indicator=bonus,
-            year=2026,
+            year=2030,
             amount=amount,
-            happened_on=date(2026, 5, 1),
+            happened_on=date(2030, 5, 1),
             note=f"全省抽查加 {amount} 分",
             actor=assessor,
             now=NOW - timedelta(days=9),
@@ -173,14 +174,14 @@ def test_bonus_takes_the_best_ranking_and_deductions_add_up(units, table, auto, 
         sheet_services.record_result(
             unit=unit,
             indicator=named,
-            year=2026,
+            year=2030,
             amount="0",
-            happened_on=date(2026, 6, 1),
+            happened_on=date(2030, 6, 1),
             note="点名通报",
             actor=assessor,
             now=NOW - timedelta(days=9),
         )
-    evaluation = sheets.compute(unit, 2026, NOW)["evaluation"]
+    evaluation = sheets.compute(unit, 2030, NOW)["evaluation"]
     assert evaluation["bonus"] == 5 and evaluation["deduction"] == 20  # best of 3/5/1; 10 each, no cap
     assert evaluation["raw"] == 85 and evaluation["score"] == 85
 
@@ -191,14 +192,14 @@ def test_a_total_over_100_counts_as_100(units, table, auto, assessor):
     sheet_services.record_result(
         unit=unit,
         indicator=_row(table, "全省季度抽查排名"),
-        year=2026,
+        year=2030,
         amount="3",
-        happened_on=date(2026, 4, 1),
+        happened_on=date(2030, 4, 1),
         note="第2名",
         actor=assessor,
         now=NOW - timedelta(days=1),
     )
-    evaluation = sheets.compute(unit, 2026, NOW)["evaluation"]
+    evaluation = sheets.compute(unit, 2030, NOW)["evaluation"]
     assert evaluation["raw"] == 103 and evaluation["score"] == 100
 
 
@@ -206,21 +207,21 @@ def test_a_veto_zeroes_the_evaluation_and_shows_the_finding(units, table, auto, 
     unit = units["county"]
     _, veto = auto
     veto[unit.name] = True
-    sheet = sheets.compute(unit, 2026, NOW)
+    sheet = sheets.compute(unit, 2030, NOW)
     assert sheet["veto"] and sheet["evaluation"]["score"] == 0
     assert sheet["veto_findings"][0]["text"] == "巡查：站点无法访问"
     other = units["area"]
     sheet_services.record_result(
         unit=other,
         indicator=_row(table, "单项否决（其他情形）"),
-        year=2026,
+        year=2030,
         amount="0",
-        happened_on=date(2026, 9, 1),
+        happened_on=date(2030, 9, 1),
         note="国办抽查：互动回应差",
         actor=assessor,
         now=NOW - timedelta(days=1),
     )
-    sheet = sheets.compute(other, 2026, NOW)
+    sheet = sheets.compute(other, 2030, NOW)
     assert sheet["veto"] and sheet["evaluation"]["score"] == 0
     assert "国办抽查：互动回应差" in sheet["veto_findings"][0]["text"]
 
@@ -230,14 +231,14 @@ def test_a_case_that_voids_the_assessment_zeroes_the_evaluation(units, table, au
     sheet_services.record_result(
         unit=unit,
         indicator=_row(table, "全省季度抽查不合格"),
-        year=2026,
+        year=2030,
         amount="0",
-        happened_on=date(2026, 7, 1),
+        happened_on=date(2030, 7, 1),
         note="全省第二季度抽查不合格",
         actor=assessor,
         now=NOW - timedelta(days=1),
     )
-    evaluation = sheets.compute(unit, 2026, NOW)["evaluation"]
+    evaluation = sheets.compute(unit, 2030, NOW)["evaluation"]
     assert evaluation["zeroed"] and evaluation["score"] == 0 and evaluation["raw"] == 100
 
 
@@ -268,13 +269,13 @@ def test_assurance_scores_reports_against_the_base_and_adoption_against_the_clas
     _submissions(other_county, 1, [80])
     dept = units["dept"]
     _submissions(dept, 300, [])  # more than the 240 base: full marks
-    assurance = sheets.compute(county, 2026, NOW)["assurance"]
+    assurance = sheets.compute(county, 2030, NOW)["assurance"]
     assert (assurance["reports"], assurance["base"]) == (600, 1200)
     assert assurance["report_score"] == 15.0  # 600 / 1200 × 30
     assert (assurance["adoption_points"], assurance["class_max_points"]) == (40.0, 80.0)
     assert assurance["adoption_score"] == 35.0  # 40 / 80 × 70
     assert assurance["score"] == 50.0
-    dept_part = sheets.compute(dept, 2026, NOW)["assurance"]
+    dept_part = sheets.compute(dept, 2030, NOW)["assurance"]
     assert (
         dept_part["report_score"] == 30.0 and dept_part["adoption_score"] == 0.0
     )  # no unit of its class adopted
@@ -288,7 +289,7 @@ def test_the_parts_are_weighted_by_the_units_class(units, table, auto, assessor)
     _submissions(units["county"], 1200, [20])
     _submissions(units["dept"], 120, [10])
     _submissions(units["dept2"], 1, [20])
-    document = sheets.compute_year(2026, NOW)
+    document = sheets.compute_year(2030, NOW, [u.pk for u in units.values()])
     got = {s["unit"]: s for s in document["units"]}
     assert got["甲县"]["weights"] == {"evaluation": 0.8, "assurance": 0.2}
     assert got["甲县"]["total"] == 92.0  # 90 × 0.8 + (30 + 70) × 0.2
@@ -304,27 +305,27 @@ def test_the_parts_are_weighted_by_the_units_class(units, table, auto, assessor)
 def test_the_same_now_gives_the_same_sheet_and_a_closed_sheet_is_frozen(units, table, auto, assessor):
     unit = units["county"]
     _manual_full(table, unit, assessor)
-    first, again = sheets.compute(unit, 2026, NOW), sheets.compute(unit, 2026, NOW)
+    first, again = sheets.compute(unit, 2030, NOW), sheets.compute(unit, 2030, NOW)
     assert first == again
     with pytest.raises(ValidationError, match="定稿"):
-        sheet_services.close_sheet(unit=units["area"], year=2026, actor=assessor, now=AFTER)
-    closed = sheet_services.close_sheet(unit=unit, year=2026, actor=assessor, now=AFTER)
+        sheet_services.close_sheet(unit=units["area"], year=2030, actor=assessor, now=AFTER)
+    closed = sheet_services.close_sheet(unit=unit, year=2030, actor=assessor, now=AFTER)
     assert closed.state == SheetState.CLOSED and closed.data["closed_by"] == "assessor"
     _submissions(unit, 100, [50])
-    frozen = sheets.compute(unit, 2026, AFTER + timedelta(days=30))
+    frozen = sheets.compute(unit, 2030, AFTER + timedelta(days=30))
     assert frozen["assurance"]["reports"] == 0 and frozen["state"] == "closed"
     with pytest.raises(ValidationError, match="已定稿"):
         sheet_services.record_finding(
             unit=unit,
             indicator=_row(table, "概况信息"),
-            year=2026,
+            year=2030,
             item="x",
             deduction=0,
             actor=assessor,
             now=AFTER,
         )
-    sheet_services.reopen_sheet(unit=unit, year=2026, actor=assessor, now=AFTER, reason="更正抽查记录")
-    assert sheets.compute(unit, 2026, AFTER + timedelta(days=30))["assurance"]["reports"] == 100
+    sheet_services.reopen_sheet(unit=unit, year=2030, actor=assessor, now=AFTER, reason="更正抽查记录")
+    assert sheets.compute(unit, 2030, AFTER + timedelta(days=30))["assurance"]["reports"] == 100
 
 
 def test_only_assessors_record_and_bad_amounts_are_refused(units, table, auto, assessor):
@@ -332,14 +333,14 @@ def test_only_assessors_record_and_bad_amounts_are_refused(units, table, auto, a
     row = _row(table, "概况信息")
     with pytest.raises(PermissionDenied):
         sheet_services.record_finding(
-            unit=units["county"], indicator=row, year=2026, item="x", deduction=0, actor=clerk, now=NOW
+            unit=units["county"], indicator=row, year=2030, item="x", deduction=0, actor=clerk, now=NOW
         )
     for bad in ("-1", "3", "abc", "NaN"):
         with pytest.raises(ValidationError):
             sheet_services.record_finding(
                 unit=units["county"],
                 indicator=row,
-                year=2026,
+                year=2030,
                 item="机构职能",
                 deduction=bad,
                 actor=assessor,
@@ -349,7 +350,7 @@ def test_only_assessors_record_and_bad_amounts_are_refused(units, table, auto, a
         sheet_services.record_finding(
             unit=units["county"],
             indicator=_row(table, "内容更新"),
-            year=2026,
+            year=2030,
             item="x",
             deduction=0,
             actor=assessor,
@@ -357,23 +358,23 @@ def test_only_assessors_record_and_bad_amounts_are_refused(units, table, auto, a
         )
     with pytest.raises(ValidationError):
         sheet_services.record_bulletin(
-            unit=units["county"], year=2026, quarter=5, score=90, actor=assessor, now=NOW
+            unit=units["county"], year=2030, quarter=5, score=90, actor=assessor, now=NOW
         )
     with pytest.raises(ValidationError):
         sheet_services.record_bulletin(
-            unit=units["county"], year=2026, quarter=1, score=101, actor=assessor, now=NOW
+            unit=units["county"], year=2030, quarter=1, score=101, actor=assessor, now=NOW
         )
 
 
 def test_a_table_is_copied_to_a_new_year_and_edited_there(table, assessor):
-    copy = tables.copy_table(table, 2027, actor=assessor)
+    copy = tables.copy_table(table, 2031, actor=assessor)
     assert copy.indicators.count() == table.indicators.count() and copy.weights == table.weights
     row = copy.indicators.get(name="内容更新")
     row.points = Decimal(12)
     row.save()
     assert table.indicators.get(name="内容更新").points == 15
     with pytest.raises(ValidationError, match="已有"):
-        tables.copy_table(table, 2027, actor=assessor)
+        tables.copy_table(table, 2031, actor=assessor)
 
 
 def test_a_broken_method_is_refused_with_the_place_named():
@@ -391,9 +392,9 @@ def test_a_broken_method_is_refused_with_the_place_named():
 
 def test_the_command_prints_the_contract_and_refuses_bad_input(units, table, auto, assessor):
     out = io.StringIO()
-    call_command("assessment", "--year", "2026", "--at", "2026-11-02 10:00", "--json", stdout=out)
+    call_command("assessment", "--year", "2030", "--at", "2030-11-02 10:00", "--json", stdout=out)
     document = json.loads(out.getvalue())
-    assert set(document) == {"year", "at", "units"} and document["at"] == "2026-11-02T10:00+08:00"
+    assert set(document) == {"year", "at", "units"} and document["at"] == "2030-11-02T10:00+08:00"
     sheet = document["units"][0]
     assert {"unit", "unit_class", "veto", "evaluation", "assurance", "weights", "total"} <= set(sheet)
     assert {"rows", "bonus", "deduction", "score"} <= set(sheet["evaluation"])
@@ -409,14 +410,14 @@ def test_the_command_prints_the_contract_and_refuses_bad_input(units, table, aut
     }
     assert sheet["unit_class"] in {"county", "function_area", "city_dept_1", "city_dept_2"}
     text = io.StringIO()
-    call_command("assessment", "--year", "2026", "--unit", "甲县", "--at", "2026-11-02 10:00", stdout=text)
+    call_command("assessment", "--year", "2030", "--unit", "甲县", "--at", "2030-11-02 10:00", stdout=text)
     assert "甲县（县区）" in text.getvalue() and "内容更新" in text.getvalue()
     for args, message in (
         (["--year", "20x6"], "考核年度"),
-        (["--year", "2026", "--at", "tomorrow"], "格式不对"),
-        (["--year", "2026", "--unit", "不存在"], "不存在"),
-        (["--year", "2031", "--at", "2031-06-01 09:00"], "尚无考核指标表"),
-        (["--year", "2026", "--at", "2025-12-01 10:00"], "早于"),
+        (["--year", "2030", "--at", "tomorrow"], "格式不对"),
+        (["--year", "2030", "--at", "2030-11-02 10:00", "--unit", "不存在"], "不存在"),
+        (["--year", "2032", "--at", "2032-06-01 09:00"], "尚无考核指标表"),
+        (["--year", "2030", "--at", "2029-12-01 10:00"], "早于"),
     ):
         with pytest.raises(CommandError, match=message):
             call_command("assessment", *args, stdout=io.StringIO())
