@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from .admin_views import sheets, submissions, supervision, tables
+from .enums import Adoption, SubmissionKind
 from .queries import uses_assessment
 from .services import sheets as sheet_services
 from .services import submissions as submission_services
@@ -61,3 +62,9 @@ for _module in MODULES:
     viewset = getattr(_module, "viewset", None)
     if viewset is not None:
         hooks.register("register_admin_viewset", lambda viewset=viewset: viewset)
+
+
+@hooks.register("register_audit_value_labels")
+def register_assessment_value_labels():
+    """The codes the assessment writes into audit entries, in words."""
+    return {"kind": dict(SubmissionKind.choices), "adoption": dict(Adoption.choices)}

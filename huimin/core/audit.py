@@ -134,6 +134,22 @@ DATA_LABELS = {
     "file": "文件",
     "unit": "单位",
     "year": "年度",
+    # 年度考核
+    "adoption": "采用方式",
+    "amount": "分值",
+    "before": "修改前",
+    "changed": "修改的内容",
+    "deduction": "扣分",
+    "indicator": "指标",
+    "kind": "类型",
+    "knowledge_entry": "问答知识条目",
+    "note": "说明",
+    "points": "积分",
+    "quarter": "季度",
+    "rows": "指标数",
+    "score": "得分",
+    "total": "总分",
+    "unchecked": "未抽查的指标",
 }
 EXPORT_HEADER = ["记录编号", "时间", "用户", "账号", "操作", "说明", "对象类型", "对象", "对象编号", "详情"]
 FORMATS = {"csv": "CSV", "xlsx": "Excel（XLSX）"}

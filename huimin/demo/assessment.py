@@ -21,7 +21,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from wagtail.models import Site
 
 from huimin.assessment import queries, sheets
 from huimin.assessment.enums import (
@@ -355,7 +354,7 @@ def _recent_submissions(unit: OrgUnit, now: datetime, admin) -> int:
         return 0
     created = 0
     name = unit.short_name or unit.name
-    # The submission services take only a column of the portal (`queries.portal_site()`, the default site).
+    # The submission services take only a column of the portal (`queries.portal_site()`).
     has_portal = queries.portal_site() is not None
     for days, kind, title, decision, after in RECENT:
         title = title.format(unit=name)
@@ -411,7 +410,7 @@ def _unit_user(unit: OrgUnit, suffix: str):
 
 
 def _portal_column(slug: str) -> ColumnPage | None:
-    portal = Site.objects.filter(is_default_site=True).first() or Site.objects.order_by("pk").first()
+    portal = queries.portal_site()
     if portal is None:
         return None
     return ColumnPage.objects.child_of(portal.root_page).filter(slug=slug).first()
