@@ -58,11 +58,20 @@ def unit_ids(ctx: Context) -> list[int]:
 
 
 def letters_of(ctx: Context) -> QuerySet[Letter]:
-    """The unit's letters received by `now`: on its sites, or handled by it or a unit below it."""
-    mine = Q(unit_id__in=unit_ids(ctx))
-    if ctx.sites:
-        mine |= Q(site_id__in=[site.pk for site in ctx.sites])
-    return Letter.objects.filter(mine, received_at__lte=ctx.now)
+    """The unit's letters received by `now`: on its sites, or handled by it or a unit below it.
+
+    The ids are found once per sheet, by unit and by site separately: each of those uses its own index,
+    where `unit IN … OR site IN …` with a date range makes the database read the whole year's letters
+    of the group along the date index, for every letter row of every unit."""
+    ids = ctx.cache.get("letter_ids")
+    if ids is None:
+        received = Letter.objects.filter(received_at__lte=ctx.now)
+        ids = set(received.filter(unit_id__in=unit_ids(ctx)).values_list("pk", flat=True))
+        if ctx.sites:
+            sites = [site.pk for site in ctx.sites]
+            ids |= set(received.filter(site_id__in=sites).values_list("pk", flat=True))
+        ctx.cache["letter_ids"] = ids
+    return Letter.objects.filter(pk__in=ids)
 
 
 def admin_url(letter: Letter) -> str:
@@ -268,7 +277,10 @@ def error_report_due(ctx: Context, letter: Letter) -> datetime:
     migration 0010) counted from receipt, plus the letter's approved extension and paused time. A letter
     received while the limit was still 5 days is judged against today's limit as well."""
     schedule = _schedule(ctx, letter)
-    limit = deadlines.reply_limit(schedule, deadlines.rule_for(Kind.ERROR_REPORT), simple=False)
+    rule = ctx.cache.get("error_report_rule") or ctx.cache.setdefault(
+        "error_report_rule", deadlines.rule_for(Kind.ERROR_REPORT)
+    )
+    limit = deadlines.reply_limit(schedule, rule, simple=False)
     return add_working_time(schedule, letter.received_at, limit + letter.extension + letter.paused).due
 
 
