@@ -150,6 +150,8 @@ DATA_LABELS = {
     "score": "得分",
     "total": "总分",
     "unchecked": "未抽查的指标",
+    # 网站工单
+    "number": "工单编号",
 }
 EXPORT_HEADER = ["记录编号", "时间", "用户", "账号", "操作", "说明", "对象类型", "对象", "对象编号", "详情"]
 FORMATS = {"csv": "CSV", "xlsx": "Excel（XLSX）"}

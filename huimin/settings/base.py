@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "huimin.search",
     "huimin.disclosure",
     "huimin.assessment",
+    "huimin.workorders",
+    "huimin.safety",
+    "huimin.security",
+    "huimin.operations",
     "huimin.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -178,6 +182,11 @@ STORAGES = {
     "assessment": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "private" / "assessment", "base_url": None},
+    },
+    # 网站工单 and the security register: screenshots, reports and fixes; private like letters' files.
+    "workorders": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private" / "workorders", "base_url": None},
     },
 }
 

@@ -13,6 +13,7 @@ STORAGES = {
     "letters": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "disclosure": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "assessment": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "workorders": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 HUIMIN_SECOND_FACTOR = True  # whatever the developer's environment says

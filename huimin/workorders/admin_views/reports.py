@@ -1,0 +1,4 @@
+"""Placeholder: filled in by the screens of this concept."""
+
+urlpatterns = []
+MENU = []
