@@ -10,8 +10,10 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from wagtail.models import Site as WagtailSite
 
 from . import dbchecks, report
@@ -124,7 +126,21 @@ def patrol(now: datetime | None = None, *, options: Options | None = None, force
             continue
         runs.append(record_run(target, result, started))
         logger.info("Patrolled %s: %d pages, score %s", target.url, result.pages_crawled, runs[-1].score)
+        follow_run(runs[-1], now)
     return runs
+
+
+def follow_run(run: Run, now: datetime) -> None:
+    """Hand a recorded crawl to the apps that act on findings (settings.HUIMIN_PATROL_FOLLOWERS, dotted
+    paths of functions taking (run, now)): work orders, security alerts. One failing follower is logged
+    and does not stop the others or the patrol."""
+    for dotted in settings.HUIMIN_PATROL_FOLLOWERS:
+        try:
+            import_string(dotted)(run, now)
+        except Exception:
+            logger.exception(
+                "Follower %s failed on the crawl of %s; the next crawl will try again", dotted, run.target.url
+            )
 
 
 def period_bounds(period: str) -> tuple[str, datetime, datetime]:

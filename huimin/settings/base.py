@@ -240,6 +240,8 @@ HUIMIN_TRUSTED_PROXIES = env.list("HUIMIN_TRUSTED_PROXIES", [])
 HUIMIN_DISPATCH_URL = env.str("HUIMIN_DISPATCH_URL", "")
 HUIMIN_DISPATCH_SECRET = env.str("HUIMIN_DISPATCH_SECRET", "")
 HUIMIN_DISPATCH_TIMEOUT = env.int("HUIMIN_DISPATCH_TIMEOUT", 10, minimum=1)
+# What acts on a recorded crawl of the patrol: functions taking (run, now), called in order.
+HUIMIN_PATROL_FOLLOWERS = env.list("HUIMIN_PATROL_FOLLOWERS", ["huimin.workorders.findings.from_run"])
 HUIMIN_LETTER_NOTIFIERS = env.list("HUIMIN_LETTER_NOTIFIERS", ["huimin.letters.notify.EmailChannel"])
 
 TASKS = {"default": {"BACKEND": env.str("HUIMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
