@@ -32,6 +32,7 @@ from huimin.core.pages import add_and_publish
 from huimin.demo.assessment import build_assessment_demo
 from huimin.demo.disclosure import ARTICLES_PER_SITE as DISCLOSURE_ARTICLES_PER_SITE
 from huimin.demo.disclosure import build_disclosure_demo
+from huimin.demo.operations import build_operations_demo
 from huimin.demo.guides import build_service_demo
 from huimin.demo.handling_stats import build_handling_statistics_demo
 from huimin.demo.homes import build_home_demo
@@ -96,6 +97,7 @@ class DemoResult:
     interview_pages_created: int = 0
     opendata_pages_created: int = 0
     assessment_records_created: int = 0
+    operations_records_created: int = 0
 
 
 def load_spec() -> dict:
@@ -174,6 +176,7 @@ def _build_demo(*, port: int, now: datetime, advance: Callable[[int], None]) -> 
     build_home_demo(spec, now, admin)  # after the topics, interviews and open data its blocks point to
     _published_by(now)
     result.assessment_records_created = build_assessment_demo(spec, now, admin)
+    result.operations_records_created = build_operations_demo(spec, now, admin)
     result.second_factor_users = _ensure_second_factor(result.credentials, result.second_factor_secret)
     return result
 
