@@ -32,7 +32,6 @@ from huimin.core.pages import add_and_publish
 from huimin.demo.assessment import build_assessment_demo
 from huimin.demo.disclosure import ARTICLES_PER_SITE as DISCLOSURE_ARTICLES_PER_SITE
 from huimin.demo.disclosure import build_disclosure_demo
-from huimin.demo.operations import build_operations_demo
 from huimin.demo.guides import build_service_demo
 from huimin.demo.handling_stats import build_handling_statistics_demo
 from huimin.demo.homes import build_home_demo
@@ -40,6 +39,7 @@ from huimin.demo.interviews import build_interview_demo
 from huimin.demo.letters import build_letter_demo
 from huimin.demo.opendata import build_opendata_demo
 from huimin.demo.opendata_charts import build_chart_demo
+from huimin.demo.operations import build_operations_demo
 from huimin.demo.pictures import infographics, picture
 from huimin.demo.policies import POLICIES_PER_SITE, build_policy_demo
 from huimin.demo.topics import build_topic_demo
