@@ -1,28 +1,19 @@
-"""Demo content of the operations duties: work orders, the content-safety dictionary's use, security alerts
-and the register of drills, the columns' responsibility and the duty roster. Each part is its own function
-below, called in order by `build_operations_demo`; every record goes through its app's services, with times
-derived from `now`. Safe to run again: each part looks for what it made first."""
+"""Demo content of the operations duties: work orders (demo/workorders.py), security alerts and the register
+of drills (demo/security.py), the columns' responsibility and the duty roster (demo/duty.py), called in that
+order. Every record goes through its app's services, with times derived from `now`; each part is safe to run
+again (it looks for what it made first)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from .duty import build_duty_demo
+from .security import build_security_demo
+from .workorders import build_workorder_demo
+
 
 def build_operations_demo(spec: dict, now: datetime, admin) -> int:
     """Add the demo's operations records; returns how many records were created."""
-    created = 0
-    for part in (build_workorders, build_security, build_duty):
-        created += part(spec, now, admin)
-    return created
-
-
-def build_workorders(spec: dict, now: datetime, admin) -> int:
-    return 0
-
-
-def build_security(spec: dict, now: datetime, admin) -> int:
-    return 0
-
-
-def build_duty(spec: dict, now: datetime, admin) -> int:
-    return 0
+    return sum(
+        part(spec, now, admin) for part in (build_workorder_demo, build_security_demo, build_duty_demo)
+    )
