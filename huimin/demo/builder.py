@@ -177,6 +177,7 @@ def _build_demo(*, port: int, now: datetime, advance: Callable[[int], None]) -> 
     _published_by(now)
     result.assessment_records_created = build_assessment_demo(spec, now, admin)
     result.operations_records_created = build_operations_demo(spec, now, admin)
+    result.credentials.append(Credential("vendor", "外包服务商", "派发给本账号的工单"))
     result.second_factor_users = _ensure_second_factor(result.credentials, result.second_factor_secret)
     return result
 
