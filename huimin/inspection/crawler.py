@@ -11,6 +11,7 @@ becomes a `Response` with an `error`, and every failing link a finding.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 import socket
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
@@ -376,24 +378,57 @@ def classify(response: Response) -> tuple[Check, Severity, str] | None:
     return None
 
 
-async def _availability(urls: list[str], timeout: float) -> dict[str, tuple[bool, str]]:
+class ProbeResult(NamedTuple):
+    """What one availability probe saw: whether the homepage answered below 400, a short reason, how long
+    the answer took (milliseconds, body included; None without an answer), and the page's visible text
+    (an HTML answer below 400 only; empty otherwise). Indexes 0 and 1 are (ok, detail) as before."""
+
+    ok: bool
+    detail: str
+    ms: int | None = None
+    text: str = ""
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the visible text with its runs of white space collapsed; empty without text."""
+        words = " ".join(self.text.split())
+        return hashlib.sha256(words.encode("utf-8")).hexdigest() if words else ""
+
+
+PROBE_MAX_BYTES = 2 * 1024 * 1024
+
+
+async def _timed(crawler: Crawler, session, url: str) -> tuple[Response, int]:
+    began = time.monotonic()
+    answer = await crawler.fetch(session, url, read=True, limit=PROBE_MAX_BYTES)
+    return answer, round((time.monotonic() - began) * 1000)
+
+
+async def _availability(urls: list[str], timeout: float) -> dict[str, ProbeResult]:
+    from .checks.common import text_of
+
     site = Site(urls[0], datetime.now().astimezone())
-    options = Options(rate=0, timeout=timeout, connect_timeout=timeout, concurrency=8)
+    # One connection per homepage (up to a bound), so a probe's time is its own and not a queue's.
+    options = Options(rate=0, timeout=timeout, connect_timeout=timeout, concurrency=min(len(urls), 64))
     crawler = Crawler(site, options, page_checks=lambda page, site: [])
     async with crawler.session() as session:
-        answers = await asyncio.gather(*(crawler.fetch(session, url, read=False) for url in urls))
+        answers = await asyncio.gather(*(_timed(crawler, session, url) for url in urls))
     results = {}
-    for url, answer in zip(urls, answers, strict=True):
+    for url, (answer, ms) in zip(urls, answers, strict=True):
         if answer.status is None:
-            results[url] = (False, ERROR_TEXT.get(answer.error, answer.error))
-        else:
-            results[url] = (answer.status < 400, f"HTTP {answer.status}")
+            results[url] = ProbeResult(False, ERROR_TEXT.get(answer.error, answer.error))
+            continue
+        text = ""
+        if answer.status < 400 and answer.content_type in HTML_TYPES and answer.body:
+            text = text_of(build_page(answer, is_homepage=True).tree.body)
+        results[url] = ProbeResult(answer.status < 400, f"HTTP {answer.status}", ms, text)
     return results
 
 
-def availability(urls: list[str], timeout: float = 15.0) -> dict[str, tuple[bool, str]]:
+def availability(urls: list[str], timeout: float = 15.0) -> dict[str, ProbeResult]:
     """Whether each homepage answers below 400 within `timeout` seconds (a homepage that refuses the patrol
-    is not available), with a short reason."""
+    is not available), with a short reason, the time the answer took and the homepage's visible text (for
+    the security alerts: slow answers, a defaced page)."""
     return asyncio.run(_availability(urls, timeout)) if urls else {}
 
 

@@ -60,6 +60,8 @@ class Probe(models.Model):
     at = models.DateTimeField("时间")
     ok = models.BooleanField("可访问")
     detail = models.CharField("说明", max_length=100, blank=True)
+    ms = models.PositiveIntegerField("响应时间（毫秒）", null=True, blank=True)
+    digest = models.CharField("首页文字摘要", max_length=64, blank=True, help_text="首页可见文字的 SHA-256")
 
     class Meta:
         verbose_name = verbose_name_plural = "可用性探测"

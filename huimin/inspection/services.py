@@ -17,7 +17,7 @@ from django.utils.module_loading import import_string
 from wagtail.models import Site as WagtailSite
 
 from . import dbchecks, report
-from .crawler import Crawl, Options, availability, inspect_site
+from .crawler import Crawl, Options, ProbeResult, availability, inspect_site
 from .document import Finding, Site
 from .enums import Check, Severity
 from .models import PeriodReport, Probe, Run, Target
@@ -56,18 +56,29 @@ def claim_due(today: date, *, force: bool = False, ids: list[int] | None = None)
 
 
 def probe(now: datetime | None = None, *, check=availability) -> list[Probe]:
-    """Probe every active target's homepage once (`huimin inspect-probe`, run every hour)."""
+    """Probe every active target's homepage once (`huimin inspect-probe`, run every hour): whether it
+    answered, how fast, and a digest of its visible text. The probes go to the apps that act on them
+    (settings.HUIMIN_PROBE_FOLLOWERS, functions taking (probes, now): the security alerts); each probe
+    carries the homepage's visible text as `probe.text` for them, which is not stored."""
     now = now or timezone.now()
     sync_group_targets()
     targets = list(Target.objects.filter(active=True))
     results = check([t.url for t in targets])
-    probes = [Probe(target=t, at=now, ok=results[t.url][0], detail=results[t.url][1][:100]) for t in targets]
+    probes = []
+    for target in targets:
+        found = ProbeResult(*results[target.url])  # a checker may answer (ok, detail) alone
+        item = Probe(
+            target=target, at=now, ok=found.ok, detail=found.detail[:100], ms=found.ms, digest=found.digest
+        )
+        item.text = found.text
+        probes.append(item)
     Probe.objects.bulk_create(probes)
     Probe.objects.filter(at__lt=now - 5 * WEEK).delete()  # a month of history is plenty
     for failed in [p for p in probes if not p.ok]:
         logger.warning(
             "Homepage of %s (%s) did not answer: %s", failed.target, failed.target.url, failed.detail
         )
+    _follow(settings.HUIMIN_PROBE_FOLLOWERS, probes, now, what="the hourly probe")
     return probes
 
 
@@ -132,15 +143,18 @@ def patrol(now: datetime | None = None, *, options: Options | None = None, force
 
 def follow_run(run: Run, now: datetime) -> None:
     """Hand a recorded crawl to the apps that act on findings (settings.HUIMIN_PATROL_FOLLOWERS, dotted
-    paths of functions taking (run, now)): work orders, security alerts. One failing follower is logged
-    and does not stop the others or the patrol."""
-    for dotted in settings.HUIMIN_PATROL_FOLLOWERS:
+    paths of functions taking (run, now)): work orders, security alerts."""
+    _follow(settings.HUIMIN_PATROL_FOLLOWERS, run, now, what=f"the crawl of {run.target.url}")
+
+
+def _follow(followers: list[str], subject, now: datetime, *, what: str) -> None:
+    """Call each follower with (subject, now). One failing follower is logged and stops neither the others
+    nor the caller: the next round tries again."""
+    for dotted in followers:
         try:
-            import_string(dotted)(run, now)
+            import_string(dotted)(subject, now)
         except Exception:
-            logger.exception(
-                "Follower %s failed on the crawl of %s; the next crawl will try again", dotted, run.target.url
-            )
+            logger.exception("Follower %s failed on %s; the next round will try again", dotted, what)
 
 
 def period_bounds(period: str) -> tuple[str, datetime, datetime]:

@@ -241,7 +241,11 @@ HUIMIN_DISPATCH_URL = env.str("HUIMIN_DISPATCH_URL", "")
 HUIMIN_DISPATCH_SECRET = env.str("HUIMIN_DISPATCH_SECRET", "")
 HUIMIN_DISPATCH_TIMEOUT = env.int("HUIMIN_DISPATCH_TIMEOUT", 10, minimum=1)
 # What acts on a recorded crawl of the patrol: functions taking (run, now), called in order.
-HUIMIN_PATROL_FOLLOWERS = env.list("HUIMIN_PATROL_FOLLOWERS", ["huimin.workorders.findings.from_run"])
+HUIMIN_PATROL_FOLLOWERS = env.list(
+    "HUIMIN_PATROL_FOLLOWERS", ["huimin.workorders.findings.from_run", "huimin.security.alerts.from_run"]
+)
+# What acts on each round of availability probes (`huimin inspect-probe`): functions taking (probes, now).
+HUIMIN_PROBE_FOLLOWERS = env.list("HUIMIN_PROBE_FOLLOWERS", ["huimin.security.alerts.from_probes"])
 HUIMIN_LETTER_NOTIFIERS = env.list("HUIMIN_LETTER_NOTIFIERS", ["huimin.letters.notify.EmailChannel"])
 
 TASKS = {"default": {"BACKEND": env.str("HUIMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
