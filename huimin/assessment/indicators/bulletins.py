@@ -10,7 +10,7 @@ from django.urls import reverse
 from huimin.inspection.models import PeriodReport, Target
 
 from ..models import QuarterBulletin
-from . import Context, RowResult, calculator, points
+from . import Context, RowResult, calculator, duty, points
 
 SHARE = 0.05
 
@@ -69,4 +69,5 @@ def city_checks(ctx: Context, row) -> RowResult:
         else:
             result.note(f"第{quarter}季度尚无通报得分，计 0 分")
     result.score = min(result.score, high)
+    duty.missed_reading(ctx, result, "city_checks")  # 日巡查: working days without a 值班读网 record
     return result
