@@ -71,7 +71,7 @@ class KindViewSet(ModelViewSet):
     url_prefix = "workorders/kinds"
     list_display = [
         "name",
-        "code",
+        "description",
         "urgent_hours",
         "high_hours",
         "normal_hours",
