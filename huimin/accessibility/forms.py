@@ -1,7 +1,9 @@
-"""The page form that refuses to publish content failing the accessibility rules (`content_rules`).
+"""The page form that refuses to publish content failing the accessibility rules (`content_rules`) or the
+content-safety checks (`huimin.safety.publish.ContentSafetyFormMixin`).
 
 Only publishing is refused: a draft is always saved, so nothing an editor typed is lost, and the form comes
-back with every problem named on its field. The warnings never block; `wagtail_hooks` reports them.
+back with every problem named on its field. The accessibility warnings never block; `wagtail_hooks` reports
+them. A content-safety warning blocks until the editor ticks that it was checked.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from huimin.core.forms import CompleteDataFormMixin
+from huimin.safety.publish import ContentSafetyFormMixin
 
 from . import content_rules
 
@@ -18,7 +21,7 @@ MAX_ERRORS_PER_FIELD = 10
 PUBLISH_ACTION = "action-publish"
 
 
-class AccessiblePageForm(CompleteDataFormMixin, WagtailAdminPageForm):
+class AccessiblePageForm(ContentSafetyFormMixin, CompleteDataFormMixin, WagtailAdminPageForm):
     """Base form for page types with body content: `base_form_class = AccessiblePageForm`."""
 
     @property

@@ -11,6 +11,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
 
+from huimin.safety.publish import SafetyPageForm
 from huimin.sites.models import NationalTagsMixin, OrgUnit
 from huimin.sites.page_tags import PUB_DATE_FORMAT
 from huimin.workdays.models import WorkCalendar
@@ -268,6 +269,7 @@ class AnnualReportPage(RoutablePageMixin, NationalTagsMixin, Page):
         FieldPanel("other_matters"),
     ]
     parent_page_types = ["huimin_sites.ColumnPage", "huimin_sites.HomePage"]
+    base_form_class = SafetyPageForm
     subpage_types = []
     template = "disclosure/annual_report_page.html"
 

@@ -1,7 +1,7 @@
 """Extra dictionary entries given with `--words`: one per line, `wrong<TAB>right` (right may be empty for a
 banned word), optionally a third field `veto` for entries whose finding vetoes the site; blank lines and lines
-starting with # are skipped. UTF-8, or GBK as many offices save it. The shipped dictionary
-(`data/expressions.tsv`) is read by the same parser."""
+starting with # are skipped. UTF-8, or GBK as many offices save it. The shipped dictionary is the
+content-safety one (`huimin/safety/data/terms.tsv` and the terms edited in the admin)."""
 
 from __future__ import annotations
 

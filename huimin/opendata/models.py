@@ -17,6 +17,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
+from huimin.safety.publish import SafetyPageForm
 from huimin.sites.models import NationalTagsMixin, OrgUnit, SectionPage
 
 from .enums import Aggregation, ChartKind, OpenType, ResourceFormat, UpdateFrequency, VersionStatus
@@ -135,6 +136,7 @@ class DatasetPage(RoutablePageMixin, NationalTagsMixin, Page):
     parent_page_types = ["huimin_opendata.DataCatalogPage"]
     subpage_types = []
     template = "opendata/dataset_page.html"
+    base_form_class = SafetyPageForm
 
     class Meta:
         verbose_name = "数据集"

@@ -253,6 +253,8 @@ TASKS = {"default": {"BACKEND": env.str("HUIMIN_TASKS_BACKEND", "django_tasks_db
 WAGTAIL_SITE_NAME = "惠民政府网站集约化平台"
 # No request leaves for wagtail.org: government networks are often closed, and the CSP forbids it anyway.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# A finished workflow publishes its latest revision only if the content-safety check finds no veto in it.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "huimin.safety.finish.publish_workflow_state"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]

@@ -14,6 +14,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Collection, Page, Site
 from wagtail.search import index
 
+from huimin.safety.publish import SafetyPageForm
+
 from .blocks import HomeStreamBlock, NavGroupBlock
 from .enums import OrgUnitKind, Role
 from .validators import (
@@ -361,6 +363,7 @@ class SectionPage(NationalTagsMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("description"), FieldPanel("keywords")]
     search_fields = [*Page.search_fields, index.SearchField("description")]
     parent_page_types = ["huimin_sites.HomePage", "huimin_sites.ColumnPage"]
+    base_form_class = SafetyPageForm
 
     class Meta:
         abstract = True
@@ -393,6 +396,7 @@ class HomePage(NationalTagsMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["huimin_sites.ColumnPage", *SECTION_PAGE_TYPES]
     template = "sites/home_page.html"
+    base_form_class = SafetyPageForm
 
     class Meta:
         verbose_name = "网站首页"
@@ -461,6 +465,12 @@ class ColumnPage(NationalTagsMixin, Page):
     )
     responsible_person = models.CharField("责任人", max_length=50)
     responsible_phone = models.CharField("责任人电话", max_length=40, blank=True, validators=[validate_phone])
+    quality_requirement = models.CharField(
+        "内容质量要求",
+        max_length=200,
+        blank=True,
+        help_text="本栏目信息应达到的要求，如“信息准确、及时，不发布与栏目无关的内容”。列入运维责任清单。",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -473,6 +483,7 @@ class ColumnPage(NationalTagsMixin, Page):
                 FieldPanel("responsible_unit"),
                 FieldPanel("responsible_person"),
                 FieldPanel("responsible_phone"),
+                FieldPanel("quality_requirement"),
             ],
             heading="更新与责任",
         ),
@@ -481,6 +492,7 @@ class ColumnPage(NationalTagsMixin, Page):
     parent_page_types = ["huimin_sites.HomePage", "huimin_sites.ColumnPage"]
     subpage_types = ["huimin_sites.ColumnPage", "huimin_articles.ArticlePage", *SECTION_PAGE_TYPES]
     template = "sites/column_page.html"
+    base_form_class = SafetyPageForm
 
     class Meta:
         verbose_name = "栏目"

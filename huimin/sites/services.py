@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from wagtail import hooks
 from wagtail.log_actions import log
 from wagtail.models import (
     Collection,
@@ -166,11 +167,14 @@ def _ensure_role_groups(site: Site, identity: SiteIdentity) -> None:
             )
         groups[role] = group
 
-    # Editors submit; the unit leader or the site administrator approves.
+    # Editors submit; the unit leader or the site administrator approves. Apps put their own steps in through
+    # `construct_site_workflow` hooks (the content-safety check goes first).
     workflow = Workflow.objects.create(name=f"{identity.site_name}内容审核")
     task = GroupApprovalTask.objects.create(name=f"{identity.site_name}审核")
     task.groups.add(groups[Role.UNIT_LEADER], groups[Role.SITE_ADMIN])
     WorkflowTask.objects.create(workflow=workflow, task=task.task_ptr, sort_order=0)
+    for construct in hooks.get_hooks("construct_site_workflow"):
+        construct(workflow, site)
     WorkflowPage.objects.update_or_create(page=site.root_page, defaults={"workflow": workflow})
 
 
