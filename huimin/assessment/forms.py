@@ -7,49 +7,14 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
+from huimin.core.forms import ServiceForm
 from huimin.letters import attachments
 
 from .enums import Adoption, SubmissionKind
 
-ERRORS = {
-    "required": "请填写此项。",
-    "max_length": "内容过长：最多 %(limit_value)d 个字。",
-    "invalid": "格式不正确。",
-    "invalid_choice": "请从列表中选择。",
-    "empty": "上传的文件是空的。",
-    "missing": "没有收到文件，请重新选择。",
-}
 QUARTERS = [("", "不适用"), ("1", "第一季度"), ("2", "第二季度"), ("3", "第三季度"), ("4", "第四季度")]
-
-
-class ServiceForm(forms.Form):
-    """A form whose values a service takes; `action` names it on a screen with several."""
-
-    action = ""
-    title = ""
-    button = ""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", f"id_{self.action}_%s" if self.action else "id_%s")
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages.update(ERRORS)
-
-    def apply_error(self, error: Exception) -> None:
-        """A service's refusal on the form: by field where the field is here, the rest as the form's own."""
-        if isinstance(error, PermissionDenied):
-            self.add_error(None, str(error) or "您没有办理此项的权限。")
-            return
-        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            for key, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(key if key in self.fields else None, message)
-            return
-        for message in error.messages if isinstance(error, ValidationError) else [str(error)]:
-            self.add_error(None, message)
 
 
 def _select(choices) -> forms.CharField:

@@ -5,8 +5,8 @@ come back onto the form's fields (`apply_error`), so what was typed stays on the
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
 
+from huimin.core.forms import FIELD_ERRORS, ServiceForm
 from huimin.letters import attachments
 from huimin.letters.forms import MultipleFileField
 
@@ -14,10 +14,7 @@ from . import answers
 from .enums import CORRECTION_DAYS, MAX_EXTENSION_DAYS
 
 ERRORS = {
-    "required": "请填写此项。",
-    "max_length": "内容过长：最多 %(limit_value)d 个字。",
-    "invalid": "格式不正确。",
-    "invalid_choice": "请从列表中选择。",
+    **FIELD_ERRORS,
     "min_value": "不能小于 %(limit_value)s。",
     "max_value": "不能大于 %(limit_value)s。",
 }
@@ -25,38 +22,11 @@ ERRORS = {
 AUTOMATIC_GROUNDS = {"no_correction"}
 
 
-class ActionForm(forms.Form):
+class ActionForm(ServiceForm):
     """One action of the application's screen; `action` is posted with it and names the service."""
 
-    action = ""
-    title = ""
-    button = ""
-    # the service's error keys -> this form's fields
-    error_fields: dict[str, str] = {}
+    field_errors = ERRORS
     reviewer_only = False
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", f"id_{self.action}_%s")
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages.update(ERRORS)
-
-    def apply_error(self, error: Exception) -> None:
-        """Put a service's refusal on the form: a ValidationError by field where the field is here, the rest
-        (PermissionDenied, a wrong state) as the form's own error."""
-        if isinstance(error, PermissionDenied):
-            self.add_error(None, str(error) or "您没有办理此项的权限。")
-            return
-        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            for key, messages in error.message_dict.items():
-                name = self.error_fields.get(key, key)
-                for message in messages:
-                    self.add_error(name if name in self.fields else None, message)
-            return
-        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-        for message in messages:
-            self.add_error(None, message)
 
 
 class RegisterForm(ActionForm):

@@ -6,47 +6,13 @@ sites this person may record for, never trusted from the choices shown."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
+from huimin.core.forms import ServiceForm
 from huimin.letters import attachments
 from huimin.letters.forms import MultipleFileField
 
 from .enums import ExerciseKind
-
-ERRORS = {
-    "required": "请填写此项。",
-    "max_length": "内容过长：最多 %(limit_value)d 个字。",
-    "invalid": "格式不正确。",
-    "invalid_choice": "请从列表中选择。",
-    "empty": "上传的文件是空的。",
-    "missing": "没有收到文件，请重新选择。",
-    "null_characters_not_allowed": "含有不可见的控制字符，请删除后重新填写。",
-}
-
-
-class ServiceForm(forms.Form):
-    action = ""
-    title = ""
-    button = ""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", f"id_{self.action}_%s" if self.action else "id_%s")
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages.update(ERRORS)
-
-    def apply_error(self, error: Exception) -> None:
-        if isinstance(error, PermissionDenied):
-            self.add_error(None, str(error) or "您没有办理此项的权限。")
-            return
-        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            for key, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(key if key in self.fields else None, message)
-            return
-        for message in error.messages if isinstance(error, ValidationError) else [str(error)]:
-            self.add_error(None, message)
 
 
 class AcknowledgeForm(ServiceForm):

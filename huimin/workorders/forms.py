@@ -7,8 +7,8 @@ attachments' checks) is the service's, and the service's refusals come back onto
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
 
+from huimin.core.forms import FIELD_ERRORS, ServiceForm
 from huimin.letters import attachments
 from huimin.letters.forms import MultipleFileField
 
@@ -18,10 +18,8 @@ from .models import WorkOrderKind
 from .services import TEXT_FIELDS, WorkOrderError
 
 ERRORS = {
-    "required": "请填写此项。",
+    **FIELD_ERRORS,
     "max_length": "内容过长：最多 %(limit_value)d 个字（现有 %(show_value)d 个字）。",
-    "invalid": "格式不正确。",
-    "invalid_choice": "请从列表中选择。",
     "invalid_pk_value": "请从列表中选择。",
     "null_characters_not_allowed": "含有无法识别的控制字符（如 NUL），请删除后重新提交。",
 }
@@ -46,31 +44,9 @@ def _text_field(
     )
 
 
-class _Form(forms.Form):
-    # the service's error keys -> this form's fields
-    error_fields: dict[str, str] = {"uploads": "files"}
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages.update(ERRORS)
-
-    def apply_error(self, error: Exception) -> None:
-        """Put a service's refusal on the form: a ValidationError by field where the field is here, the rest
-        (PermissionDenied, a wrong state) as the form's own error."""
-        if isinstance(error, PermissionDenied):
-            self.add_error(None, str(error) or "您没有办理此项的权限。")
-            return
-        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            for key, messages in error.message_dict.items():
-                name = self.error_fields.get(key, key)
-                for message in messages:
-                    self.add_error(name if name in self.fields else None, message)
-            return
-        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-        for message in messages:
-            self.add_error(None, message)
+class _Form(ServiceForm):
+    error_fields = {"uploads": "files"}  # the service's error keys -> this form's fields
+    field_errors = ERRORS
 
 
 def _kind_field(current: WorkOrderKind | None = None) -> forms.ModelChoiceField:
@@ -154,15 +130,8 @@ class EditForm(_Form):
 class ActionForm(_Form):
     """One step of the order's screen; `action` is posted with it and names the service."""
 
-    action = ""
-    title = ""
-    button = ""
     intro = ""
     multipart = False
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", f"id_{self.action}_%s")
-        super().__init__(*args, **kwargs)
 
 
 class AcceptForm(ActionForm):
