@@ -287,7 +287,9 @@ def test_workflow_screens_task_and_page_choosers_and_the_review_dialog_work(admi
     page.get_by_role("button", name="增加 任务").click()
     expect(tasks).to_have_count(count + 1)
     page.get_by_role("button", name="选择一个任务").last.click()
-    expect(_modal(page)).to_contain_text("名称")  # the 新建 tab: a new task's form
+    # The 新建 tab: the kinds of step to create (the site's approval and the content-safety check).
+    expect(_modal(page)).to_contain_text("选择要创建的任务类型")
+    expect(_modal(page)).to_contain_text("内容安全审查")
     _modal(page).get_by_role("tab", name="已存在").click()
     _modal(page).locator("a", has_text="审核员审批（默认）").first.click()
     expect(tasks.last).to_contain_text("审核员审批（默认）")

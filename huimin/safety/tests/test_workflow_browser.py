@@ -47,6 +47,15 @@ print(page.pk, draft.pk)
 """.replace("TITLE", repr(TITLE)).replace("DRAFT", repr(DRAFT))
 
 
+TEARDOWN = """
+import django
+django.setup()
+from wagtail.models import Page
+for page in Page.objects.filter(slug__in=["safety-browser", "safety-browser-draft"]):
+    page.delete()
+"""
+
+
 @pytest.fixture(scope="module")
 def page_in_review(live_demo):
     env = {
@@ -60,7 +69,10 @@ def page_in_review(live_demo):
     done = subprocess.run(
         [sys.executable, "-c", SETUP], env=env, check=True, capture_output=True, text=True, timeout=300
     )
-    return [int(pk) for pk in done.stdout.strip().splitlines()[-1].split()]
+    yield [int(pk) for pk in done.stdout.strip().splitlines()[-1].split()]
+    # The live demo is shared by the session's browser tests: take the pages away again, so no other test
+    # (the inspection of the demo sites) finds a personal number this module published.
+    subprocess.run([sys.executable, "-c", TEARDOWN], env=env, check=True, capture_output=True, timeout=300)
 
 
 def _shoot(page, name: str, *, full_page: bool = True) -> None:

@@ -120,14 +120,17 @@ def test_hostile_input_is_refused_in_chinese(client, scene, changes, message):
     client.force_login(scene["admin"])
     response = _post(client, scene["own"], **changes)
     assert response.status_code == 400 and message in response.content.decode()
-    assert not Exercise.objects.filter(site=scene["own"]).exists() and not ExerciseFile.objects.exists()
+    assert (
+        not Exercise.objects.filter(site=scene["own"]).exists()
+        and not ExerciseFile.objects.filter(exercise__site=scene["own"]).exists()
+    )
 
 
 def test_nobody_records_for_a_site_they_do_not_manage(client, scene):
     client.force_login(scene["admin"])
     response = _post(client, scene["other"])  # the other site's id, typed into the form by hand
     assert response.status_code == 400 and "请选择网站" in response.content.decode()
-    assert not Exercise.objects.exists()
+    assert not Exercise.objects.filter(site__in=[scene["own"], scene["other"]]).exists()
 
 
 def test_another_sites_admin_gets_404_for_the_entry_and_its_files(client, scene):

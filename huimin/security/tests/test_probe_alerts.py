@@ -244,5 +244,5 @@ def test_a_failing_follower_is_logged_and_the_others_still_act(
     with override_settings(HUIMIN_PROBE_FOLLOWERS=followers):
         probes = _probe(T0, django_capture_on_commit_callbacks)
     assert not probes[target.pk].ok and Probe.objects.filter(target=target).count() == 1
-    assert "Probe follower huimin.security.no_such_module.follow failed" in caplog.text
+    assert "Follower huimin.security.no_such_module.follow failed on the hourly probe" in caplog.text
     assert _alerts(target, AlertKind.UNREACHABLE)
