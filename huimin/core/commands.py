@@ -46,10 +46,13 @@ def site_option(hostname: str | None):
 
     if hostname is None:
         return None
-    site = Site.objects.filter(hostname=hostname.strip().lower()).select_related("root_page").first()
+    printable = hostname.isprintable()  # a NUL or control character names no site (and PostgreSQL refuses it)
+    query = Site.objects.filter(hostname=hostname.strip().lower()) if printable else Site.objects.none()
+    site = query.select_related("root_page").first()
     if site is None:
         known = "、".join(Site.objects.order_by("hostname").values_list("hostname", flat=True))
-        raise CommandError(f"站点“{hostname}”不存在。现有站点：{known or '无'}。")
+        shown = hostname if printable else hostname.encode("unicode_escape").decode()
+        raise CommandError(f"站点“{shown}”不存在。现有站点：{known or '无'}。")
     return site
 
 

@@ -132,7 +132,7 @@ def observe(target: Target, kind: AlertKind, problems, now: datetime, *, detail:
     problems = _clean_problems(problems)
     with transaction.atomic():
         alert = (
-            Alert.objects.select_for_update()
+            Alert.objects.select_for_update(of=("self",))
             .filter(target=target, kind=kind, state__in=ACTIVE_STATES)
             .select_related("target", "site")
             .first()
@@ -178,7 +178,7 @@ def _close(alert: Alert, actor, now: datetime, note: str) -> None:
 
 
 def _locked(alert: Alert) -> Alert:
-    return Alert.objects.select_for_update().select_related("target", "site").get(pk=alert.pk)
+    return Alert.objects.select_for_update(of=("self",)).select_related("target", "site").get(pk=alert.pk)
 
 
 def acknowledge(alert: Alert, *, actor, now: datetime, note: str = "") -> Alert:

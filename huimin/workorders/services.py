@@ -288,7 +288,7 @@ def _files_note(files) -> str:
 
 
 def _locked(order: WorkOrder) -> WorkOrder:
-    return WorkOrder.objects.select_for_update().select_related("kind", "site").get(pk=order.pk)
+    return WorkOrder.objects.select_for_update(of=("self",)).select_related("kind", "site").get(pk=order.pk)
 
 
 def _require(allowed: bool, message: str) -> None:
