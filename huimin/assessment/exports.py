@@ -12,7 +12,6 @@ from huimin.core.exports import safe_cell
 
 from .enums import Basis, RowKind, SheetState, UnitClass
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RANKING_HEAD = [
     "单位类别",
     "名次",

@@ -8,14 +8,13 @@ applicant's identity in full) or one of its files, and exporting the list, are w
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from huimin.core.audit import record_export, record_read
-from huimin.core.exports import safe_cell
+from huimin.core.exports import attachment, safe_cell, workbook_bytes
 from huimin.letters import attachments
 
 from . import answers, identity, queries, services
@@ -33,7 +32,6 @@ from .models import ApplicationFile
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 10_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What a person reads in the record for each step the services write (ApplicationEvent.action stays a code).
 ACTION_LABELS = {
     "submit": "提交申请",
@@ -223,17 +221,7 @@ def export(request, filters: queries.Filters):
             _local(item.answered_at),
         ]
         sheet.append([safe_cell(cell) for cell in cells])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    response = FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=f"依申请公开-{timezone.localdate():%Y%m%d}.xlsx",
-        content_type=XLSX,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(workbook_bytes(book), f"依申请公开-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _local(moment: datetime | None) -> str:

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from huimin.core.exports import XLSX
+
 from . import queries, report
 from .enums import Check
 from .models import PeriodReport, Run, Target
 from .tasks import patrol_task
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download(reports: list[dict], fmt: str, name: str) -> HttpResponse | None:

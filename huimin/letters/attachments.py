@@ -139,12 +139,13 @@ def check_all(uploads: list) -> list[tuple[object, str]]:
     return checked
 
 
-def save(upload, kind: str) -> str:
-    """Store the file under a random name; returns the storage path. The original name is kept apart."""
-    today = timezone.localdate()
-    path = f"{today:%Y/%m}/{secrets.token_hex(16)}{KINDS[kind].extensions[0]}"
+def save(upload, kind: str, *, into=None, prefix: str = "", today=None) -> str:
+    """Store a checked file under a random name in `into` (a storage; the letters' by default), below
+    `prefix` and the month of `today`; returns the storage path. The original name is kept apart."""
+    today = today or timezone.localdate()
+    path = f"{prefix}{today:%Y/%m}/{secrets.token_hex(16)}{KINDS[kind].extensions[0]}"
     upload.seek(0)
-    return storage().save(path, upload)
+    return (into or storage()).save(path, upload)
 
 
 def clean_name(name: str) -> str:

@@ -8,15 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Min, QuerySet
-from django.db.models.functions import Length, Substr
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from huimin.articles.models import ArticlePage
 from huimin.sites.enums import SITE_ROLES, Role
 from huimin.sites.models import ColumnPage, Membership, SiteIdentity
-from huimin.sites.queries import newest_item_date
+from huimin.sites.queries import newest_item_dates
 from huimin.workdays.enums import WEEKDAY_NAMES, DayKind
 from huimin.workdays.queries import CalendarNotFound, default_calendar, schedule_for
 from huimin.workdays.working_time import Schedule, parse_periods
@@ -177,46 +175,6 @@ def site_columns(site: Site) -> QuerySet[ColumnPage]:
         .select_related("responsible_unit", "column_type")
         .order_by("path")
     )
-
-
-def newest_item_dates(site: Site, columns: list[ColumnPage], now: datetime) -> dict[int, datetime | None]:
-    """`sites.queries.newest_item_date(column, now)` for every column of a site at once, by the same rule:
-    the newest live article below the column at any depth (pub_date <= now), or the column's other dated
-    pages (`column_pages`). The articles take one grouped query for the whole site (the newest per parent,
-    carried up to every column above it); `newest_item_date` itself is asked only for the few columns with
-    pages that are neither articles nor columns. A site with hundreds of columns costs a handful of queries,
-    not three per column."""
-    root = site.root_page
-    step = Page.steplen
-    paths = {column.path: column for column in columns}
-    groups = (
-        ArticlePage.objects.filter(path__gt=root.path, path__lt=root.path + "~", pub_date__lte=now)
-        .live()
-        .annotate(parent=Substr("path", 1, Length("path") - step))
-        .values("parent")
-        .annotate(newest=Max("pub_date"))
-        .values_list("parent", "newest")
-    )
-    newest: dict[str, datetime] = {}
-    for parent, moment in groups:
-        for end in range(len(root.path) + step, len(parent) + 1, step):
-            prefix = parent[:end]
-            if prefix in paths and (prefix not in newest or moment > newest[prefix]):
-                newest[prefix] = moment
-    with_pages = set(
-        Page.objects.filter(path__gt=root.path, path__lt=root.path + "~")
-        .live()
-        .public()
-        .not_type(ArticlePage, ColumnPage)
-        .annotate(parent=Substr("path", 1, Length("path") - step))
-        .filter(parent__in=list(paths))
-        .values_list("parent", flat=True)
-        .distinct()
-    )
-    found = {paths[path].pk: newest.get(path) for path in paths}
-    for path in with_pages:
-        found[paths[path].pk] = newest_item_date(paths[path], now)
-    return found
 
 
 def responsibility_rows(site: Site, now: datetime, state: str = "") -> list[ColumnRow]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -300,9 +299,8 @@ class ExerciseData:
 
 
 def _store(exercise: Exercise, upload, kind: str, actor, now: datetime) -> ExerciseFile:
-    suffix = checked_files.KINDS[kind].extensions[0]
-    path = f"security/{timezone.localdate(now):%Y/%m}/{secrets.token_hex(16)}{suffix}"
-    stored = ExerciseFile._meta.get_field("file").storage.save(path, upload)
+    storage = ExerciseFile._meta.get_field("file").storage
+    stored = checked_files.save(upload, kind, into=storage, prefix="security/", today=timezone.localdate(now))
     return ExerciseFile.objects.create(
         exercise=exercise,
         file=stored,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 from django.db.models import Max, QuerySet
+from django.db.models.functions import Length, Substr
 from wagtail.models import Page, Site
 
 from huimin.articles.models import ArticlePage
@@ -75,6 +77,46 @@ def newest_item_date(column: ColumnPage, now=None):
     others = [page.pub_date for page in column_pages(column) if now is None or page.pub_date <= now]
     dates = [moment for moment in [newest, *others] if moment]
     return max(dates) if dates else None
+
+
+def newest_item_dates(site: Site, columns: list[ColumnPage], now: datetime) -> dict[int, datetime | None]:
+    """`newest_item_date(column, now)` for every column of a site at once, by the same rule:
+    the newest live article below the column at any depth (pub_date <= now), or the column's other dated
+    pages (`column_pages`). The articles take one grouped query for the whole site (the newest per parent,
+    carried up to every column above it); `newest_item_date` itself is asked only for the few columns with
+    pages that are neither articles nor columns. A site with hundreds of columns costs a handful of queries,
+    not three per column."""
+    root = site.root_page
+    step = Page.steplen
+    paths = {column.path: column for column in columns}
+    groups = (
+        ArticlePage.objects.filter(path__gt=root.path, path__lt=root.path + "~", pub_date__lte=now)
+        .live()
+        .annotate(parent=Substr("path", 1, Length("path") - step))
+        .values("parent")
+        .annotate(newest=Max("pub_date"))
+        .values_list("parent", "newest")
+    )
+    newest: dict[str, datetime] = {}
+    for parent, moment in groups:
+        for end in range(len(root.path) + step, len(parent) + 1, step):
+            prefix = parent[:end]
+            if prefix in paths and (prefix not in newest or moment > newest[prefix]):
+                newest[prefix] = moment
+    with_pages = set(
+        Page.objects.filter(path__gt=root.path, path__lt=root.path + "~")
+        .live()
+        .public()
+        .not_type(ArticlePage, ColumnPage)
+        .annotate(parent=Substr("path", 1, Length("path") - step))
+        .filter(parent__in=list(paths))
+        .values_list("parent", flat=True)
+        .distinct()
+    )
+    found = {paths[path].pk: newest.get(path) for path in paths}
+    for path in with_pages:
+        found[paths[path].pk] = newest_item_date(paths[path], now)
+    return found
 
 
 def site_for_hostname(value: str) -> Site | None:

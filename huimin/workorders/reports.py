@@ -13,7 +13,6 @@ The figures of a year (all at `now`):
 
 from __future__ import annotations
 
-import io
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,7 +21,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from wagtail.models import Site
 
-from huimin.core.exports import safe_cell
+from huimin.core.exports import safe_cell, workbook_bytes
 from huimin.sites.enums import Role
 from huimin.sites.models import Membership
 from huimin.workdays.working_time import SHANGHAI, Schedule, working_time_between
@@ -268,6 +267,4 @@ def as_xlsx(report: Report) -> bytes:
             late,
         )  # fmt: skip
         detail.append([safe_cell(value) for value in values] + [line.fix_hours])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -19,7 +19,6 @@ Refusals: `PermissionDenied` (who), `WorkOrderError` (the state does not allow t
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import datetime
@@ -258,11 +257,7 @@ def _stored_files():
 def _store(order, role: str, checked, actor, now: datetime, stored: list[str]) -> list[WorkOrderFile]:
     files = []
     for upload, kind in checked:
-        path = (
-            f"{timezone.localtime(now):%Y/%m}/{secrets.token_hex(16)}{attachments.KINDS[kind].extensions[0]}"
-        )
-        upload.seek(0)
-        saved = _storage().save(path, upload)
+        saved = attachments.save(upload, kind, into=_storage(), today=timezone.localdate(now))
         stored.append(saved)
         files.append(
             WorkOrderFile(

@@ -24,6 +24,7 @@ from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from huimin.core.audit import record_export
+from huimin.core.exports import XLSX
 from huimin.sites.models import OrgUnit
 from huimin.workdays.working_time import SHANGHAI
 
@@ -259,7 +260,7 @@ class ExportView(View):
             fmt="xlsx",
             filters={"year": year, "at": document["at"]},
         )
-        response = HttpResponse(data, content_type=exports.XLSX)
+        response = HttpResponse(data, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="assessment-{year}.xlsx"'
         return response
 

@@ -16,12 +16,12 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from huimin.core.audit import record_export
+from huimin.core.exports import XLSX
 
 from .. import notices, queries, supervision
 from . import MenuEntry
 
 REFUSED = "只有考核人员可以查看留言督办和通报。"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LETTERS_SHOWN = 200
 

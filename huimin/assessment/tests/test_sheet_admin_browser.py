@@ -12,13 +12,13 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from huimin.accessibility.tests.axe import assert_no_violations
 from huimin.demo.builder import load_spec
 from huimin.demo.tests.browser_login import sign_in
+from huimin.demo.tests.screens import fits, screenshots_folder, shoot_admin
 
 pytestmark = pytest.mark.browser
 WIDTHS = (375, 1280)
@@ -53,12 +53,7 @@ def assessment_demo(live_demo):
 
 @pytest.fixture(scope="module")
 def folder():
-    target = os.environ.get("HUIMIN_SCREENSHOTS_DIR")
-    if not target:
-        return None
-    path = Path(target)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return screenshots_folder()
 
 
 def _signed_in(browser_page, live_demo):
@@ -74,26 +69,6 @@ def _signed_in(browser_page, live_demo):
     return browser_page
 
 
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
-def _shoot(page, folder, name: str) -> None:
-    if folder is None:
-        return
-    # The admin scrolls inside its main area, not the document: the window is made as tall as the page.
-    size = page.viewport_size
-    height = page.evaluate(
-        "Math.max(document.documentElement.scrollHeight,"
-        " ...Array.from(document.querySelectorAll('main, .content-wrapper')).map(e => e.scrollHeight))"
-    )
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
-    page.evaluate("window.scrollTo(0, 0)")
-    data = page.screenshot(path=str(folder / f"{name}.jpg"), full_page=True, type="jpeg", quality=70)
-    page.set_viewport_size(size)
-    assert len(data) > 10_000, f"{name}: an empty picture"
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_rankings_and_a_sheet_pass_axe_and_fit(browser_page, assessment_demo, folder, width):
     page = _signed_in(browser_page, assessment_demo)
@@ -106,18 +81,18 @@ def test_the_rankings_and_a_sheet_pass_axe_and_fit(browser_page, assessment_demo
     assert page.locator("table caption", has_text="市级部门第一档排名").count() == 1
     assert page.locator("figure.chart svg[role=img]").count() == 1
     assert page.locator("th", has_text="同比变化").count() >= 1
-    assert _fits(page), "the rankings scroll sideways"
+    assert fits(page), "the rankings scroll sideways"
     assert_no_violations(page)
-    _shoot(page, folder, f"assessment-index-{width}")
+    shoot_admin(page, folder, f"assessment-index-{width}", fmt="jpeg")
 
     page.get_by_role("link", name="宿迁市水利局").first.click()
     page.wait_for_url(re.compile(r"/admin/assessment/2026/units/\d+/"))
     assert "宿迁市水利局" in page.locator("h1").first.inner_text()
     assert page.locator("table caption", has_text="发布解读").count() == 1
     assert page.get_by_text("内容保障：").count() == 1
-    assert _fits(page), "the sheet scrolls sideways"
+    assert fits(page), "the sheet scrolls sideways"
     assert_no_violations(page)
-    _shoot(page, folder, f"assessment-sheet-{width}")
+    shoot_admin(page, folder, f"assessment-sheet-{width}", fmt="jpeg")
 
     record = page.get_by_role("link", name=re.compile("^记录抽查"))
     assert record.count() > 0
@@ -130,6 +105,6 @@ def test_the_rankings_and_a_sheet_pass_axe_and_fit(browser_page, assessment_demo
     alert = page.get_by_role("alert")
     assert "请写明抽查的事项" in alert.inner_text()
     assert page.get_by_label("抽查事项").get_attribute("aria-invalid") in (None, "true")
-    assert _fits(page), "the finding form scrolls sideways"
+    assert fits(page), "the finding form scrolls sideways"
     assert_no_violations(page)
-    _shoot(page, folder, f"assessment-finding-{width}")
+    shoot_admin(page, folder, f"assessment-finding-{width}", fmt="jpeg")

@@ -5,22 +5,19 @@ site answers 404."""
 
 from __future__ import annotations
 
-import io
 from urllib.parse import urlencode
 
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
 from huimin.core.audit import record_export
-from huimin.core.exports import safe_cell
+from huimin.core.exports import attachment, safe_cell, workbook_bytes
 
 from .. import queries
 from ..enums import ColumnState
 from . import MenuEntry, OperationsView, site_or_404
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_URL = "operations_responsibility"
 SITE_URL = "operations_responsibility_site"
 HEADER = [
@@ -151,17 +148,7 @@ def export(request, site, site_name: str, state: str):
             "、".join(row.missing),
         ]
         sheet.append([safe_cell(cell) for cell in cells])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    response = FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=f"运维责任清单-{site_name}-{timezone.localdate():%Y%m%d}.xlsx",
-        content_type=XLSX,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(workbook_bytes(book), f"运维责任清单-{site_name}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 urlpatterns = [

@@ -6,46 +6,21 @@ With HUIMIN_SCREENSHOTS_DIR set, saves `responsibility-1280.png`, `responsibilit
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from huimin.accessibility.tests.axe import assert_no_violations
 from huimin.demo.builder import load_spec
 from huimin.demo.tests.browser_login import sign_in
+from huimin.demo.tests.screens import fits, screenshots_folder, shoot_admin
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def folder():
-    target = os.environ.get("HUIMIN_SCREENSHOTS_DIR")
-    if not target:
-        return None
-    path = Path(target)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _shoot(page, folder, name: str) -> None:
-    if folder is None:
-        return
-    size = page.viewport_size
-    height = page.evaluate(
-        "Math.max(document.documentElement.scrollHeight,"
-        " ...Array.from(document.querySelectorAll('main, .content-wrapper')).map(e => e.scrollHeight))"
-    )
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
-    page.evaluate("window.scrollTo(0, 0)")
-    data = page.screenshot(path=str(folder / f"{name}.png"), full_page=True, type="png")
-    page.set_viewport_size(size)
-    assert len(data) > 10_000, f"{name}: an empty picture"
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    return screenshots_folder()
 
 
 def test_the_responsibility_list_and_the_duty_month_in_a_browser(browser_page, live_demo, folder):
@@ -61,15 +36,15 @@ def test_the_responsibility_list_and_the_duty_month_in_a_browser(browser_page, l
     assert "运维责任清单（沭阳县人民政府）" in page.locator("h1").first.inner_text()
     assert page.locator("table caption", has_text="沭阳县人民政府的栏目").count() == 1
     assert page.get_by_text("内容质量要求").count() >= 1
-    assert _fits(page), "the list scrolls sideways"
+    assert fits(page), "the list scrolls sideways"
     assert_no_violations(page)
-    _shoot(page, folder, "responsibility-1280")
+    shoot_admin(page, folder, "responsibility-1280")
 
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
-    assert _fits(page), "the list scrolls sideways at 375 px"
+    assert fits(page), "the list scrolls sideways at 375 px"
     assert_no_violations(page)
-    _shoot(page, folder, "responsibility-375")
+    shoot_admin(page, folder, "responsibility-375")
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(base + "/admin/operations/duty/")
@@ -80,9 +55,9 @@ def test_the_responsibility_list_and_the_duty_month_in_a_browser(browser_page, l
     assert page.get_by_role("heading", name="2026年10月").count() == 1
     assert page.locator(".ops-state-missed").count() == 2  # the demo leaves two days of 沭阳 unrecorded
     assert page.get_by_text("周六（国庆节调休）").count() == 1
-    assert _fits(page), "the month scrolls sideways"
+    assert fits(page), "the month scrolls sideways"
     assert_no_violations(page)
-    _shoot(page, folder, "duty-1280")
+    shoot_admin(page, folder, "duty-1280")
 
     # The person on duty today's form, by keyboard: sent empty, refused with the error announced.
     page.get_by_role("link", name="本月").focus()

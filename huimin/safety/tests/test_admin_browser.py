@@ -6,14 +6,12 @@ With HUIMIN_SCREENSHOTS_DIR set, the screens are saved there as `safety-terms-<w
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from huimin.accessibility.tests.axe import assert_no_violations
 from huimin.demo.builder import load_spec
 from huimin.demo.tests.browser_login import sign_in
+from huimin.demo.tests.screens import fits, screenshots_folder, shoot_admin
 
 pytestmark = pytest.mark.browser
 WIDTHS = (375, 1280)
@@ -21,30 +19,7 @@ WIDTHS = (375, 1280)
 
 @pytest.fixture(scope="module")
 def folder():
-    target = os.environ.get("HUIMIN_SCREENSHOTS_DIR")
-    if not target:
-        return None
-    path = Path(target)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
-def _shoot(page, folder, name: str) -> None:
-    if folder is None:
-        return
-    size = page.viewport_size
-    height = page.evaluate(
-        "Math.max(document.documentElement.scrollHeight,"
-        " ...Array.from(document.querySelectorAll('main, .content-wrapper')).map(e => e.scrollHeight))"
-    )
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    page.set_viewport_size(size)
+    return screenshots_folder()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -58,9 +33,9 @@ def test_the_dictionary_and_the_text_check_pass_axe_and_fit(browser_page, live_d
     assert page.goto(base + "/admin/safety/terms/?category=&q=台湾").status == 200
     assert page.locator("h1").first.inner_text().strip() == "内容安全词典"
     assert page.locator("td", has_text="台湾地区领导人").count() >= 1
-    assert _fits(page), "the dictionary scrolls sideways"
+    assert fits(page), "the dictionary scrolls sideways"
     assert_no_violations(page)
-    _shoot(page, folder, f"safety-terms-{width}")
+    shoot_admin(page, folder, f"safety-terms-{width}")
 
     assert page.goto(base + "/admin/safety/check/").status == 200
     page.get_by_label("要检查的文字").fill("热烈庆祝中華人民共合國成立！各单位要再接再励。")
@@ -70,12 +45,12 @@ def test_the_dictionary_and_the_text_check_pass_axe_and_fit(browser_page, live_d
     page.wait_for_selector("#sf-result-status")
     assert "禁止发布 1 处，提醒确认 1 处" in page.locator("#sf-result-status").inner_text()
     assert page.get_by_text("【中华人民共合国】").count() == 1
-    assert _fits(page), "the check scrolls sideways"
+    assert fits(page), "the check scrolls sideways"
     assert_no_violations(page)
-    _shoot(page, folder, f"safety-check-{width}")
+    shoot_admin(page, folder, f"safety-check-{width}")
 
     assert page.goto(base + "/admin/safety/terms/import/").status == 200
     assert page.get_by_label("词表文件").count() == 1 and page.get_by_label("只检查，不导入").count() == 1
-    assert _fits(page), "the import screen scrolls sideways"
+    assert fits(page), "the import screen scrolls sideways"
     assert_no_violations(page)
-    _shoot(page, folder, f"safety-import-{width}")
+    shoot_admin(page, folder, f"safety-import-{width}")

@@ -7,15 +7,14 @@ With HUIMIN_SCREENSHOTS_DIR set, the pages are saved there as `security-<screen>
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from huimin.accessibility.tests.axe import assert_no_violations
 from huimin.demo.builder import load_spec
 from huimin.demo.tests.browser_login import sign_in
+from huimin.demo.tests.screens import fits, screenshots_folder, shoot_admin
 
 pytestmark = pytest.mark.browser
 WIDTHS = (375, 1280)
@@ -23,37 +22,13 @@ WIDTHS = (375, 1280)
 
 @pytest.fixture(scope="module")
 def folder():
-    target = os.environ.get("HUIMIN_SCREENSHOTS_DIR")
-    if not target:
-        return None
-    path = Path(target)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
-def _shoot(page, folder, name: str) -> None:
-    if folder is None:
-        return
-    size = page.viewport_size
-    height = page.evaluate(
-        "Math.max(document.documentElement.scrollHeight,"
-        " ...Array.from(document.querySelectorAll('main, .content-wrapper')).map(e => e.scrollHeight))"
-    )
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
-    page.evaluate("window.scrollTo(0, 0)")
-    data = page.screenshot(path=str(folder / f"{name}.jpg"), full_page=True, type="jpeg", quality=70)
-    page.set_viewport_size(size)
-    assert len(data) > 10_000, f"{name}: an empty picture"
+    return screenshots_folder()
 
 
 def _check(page, folder, name: str, width: int) -> None:
-    assert _fits(page), f"{name} scrolls sideways at {width} px"
+    assert fits(page), f"{name} scrolls sideways at {width} px"
     assert_no_violations(page)
-    _shoot(page, folder, f"security-{name}-{width}")
+    shoot_admin(page, folder, f"security-{name}-{width}", fmt="jpeg")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -89,7 +64,7 @@ def test_the_security_screens_pass_axe_fit_and_work_by_keyboard(browser_page, li
     page.wait_for_load_state()
     assert "未能办理" in page.get_by_role("alert").first.inner_text()
     assert page.get_by_label(re.compile("^解除说明")).count() == 1
-    assert _fits(page)
+    assert fits(page)
 
     assert page.goto(base + "/admin/security/exercises/").status == 200
     warnings = page.locator("section.aqyj-warnings")

@@ -5,11 +5,10 @@ refused in Chinese. Exports are written to the audit log."""
 
 from __future__ import annotations
 
-import io
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -17,11 +16,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from huimin.core.admin_menu import MenuEntry
 from huimin.core.audit import record_export
+from huimin.core.exports import attachment
 
 from .. import reports
 
 REFUSED = "只有平台管理员和站点管理员可以查看工单统计。"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_URL = "workorders_report"
 EXPORT_URL = "workorders_report_export"
 
@@ -116,14 +115,7 @@ def export(request):
     filters = {"year": str(year), "site": site.hostname if site else "全部站点"}
     record_export(request, request.user, "工单统计", count=len(report.lines), fmt="xlsx", filters=filters)
     scope = f"-{site.hostname}" if site else ""
-    response = FileResponse(
-        io.BytesIO(reports.as_xlsx(report)),
-        as_attachment=True,
-        filename=f"工单统计-{year}{scope}.xlsx",
-        content_type=XLSX,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(reports.as_xlsx(report), f"工单统计-{year}{scope}.xlsx")
 
 
 urlpatterns = [

@@ -7,15 +7,14 @@ With HUIMIN_SCREENSHOTS_DIR set, the screens are saved there as `workorders-deta
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from huimin.accessibility.tests.axe import assert_no_violations
 from huimin.demo.builder import load_spec
 from huimin.demo.tests.browser_login import sign_in
+from huimin.demo.tests.screens import fits, screenshots_folder, shoot_admin
 
 pytestmark = pytest.mark.browser
 TITLE = "浏览器测试：政策文件栏目排序错乱"
@@ -23,12 +22,7 @@ TITLE = "浏览器测试：政策文件栏目排序错乱"
 
 @pytest.fixture(scope="module")
 def folder():
-    target = os.environ.get("HUIMIN_SCREENSHOTS_DIR")
-    if not target:
-        return None
-    path = Path(target)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return screenshots_folder()
 
 
 def _as(page, base: str, username: str) -> None:
@@ -36,25 +30,6 @@ def _as(page, base: str, username: str) -> None:
     page.context.clear_cookies()
     secret = spec["second_factor_secret"] if username == "admin" else ""
     sign_in(page, base, username, spec["password"], secret=secret, reuse=True)
-
-
-def _shoot(page, folder, name: str) -> None:
-    if folder is None:
-        return
-    size = page.viewport_size
-    height = page.evaluate(
-        "Math.max(document.documentElement.scrollHeight,"
-        " ...Array.from(document.querySelectorAll('main, .content-wrapper')).map(e => e.scrollHeight))"
-    )
-    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
-    page.evaluate("window.scrollTo(0, 0)")
-    data = page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-    page.set_viewport_size(size)
-    assert len(data) > 10_000, f"{name}: an empty picture"
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def _step(page, action: str, **fields) -> None:
@@ -98,7 +73,7 @@ def test_an_order_goes_from_submission_to_confirmation(browser_page, live_demo, 
     page.goto(detail)
     assert page.locator("#action-confirm").is_visible()
     assert_no_violations(page)
-    _shoot(page, folder, "workorders-detail-1280")
+    shoot_admin(page, folder, "workorders-detail-1280")
     _step(page, "confirm")
     text = page.locator("main").inner_text()
     assert "已办结" in text and "确认办结" in text and "已调整栏目排序规则" in text
@@ -106,18 +81,18 @@ def test_an_order_goes_from_submission_to_confirmation(browser_page, live_demo, 
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(base + "/admin/workorders/")
     assert page.get_by_role("link", name=re.compile(r"GD\d{8}-\d{4}")).count() >= 1
-    assert _fits(page), "the list scrolls sideways at 375 px"
+    assert fits(page), "the list scrolls sideways at 375 px"
     assert_no_violations(page)
-    _shoot(page, folder, "workorders-list-375")
+    shoot_admin(page, folder, "workorders-list-375")
 
     if folder is not None:  # the other screens, for a look (`make screenshots`)
         page.goto(detail)
-        _shoot(page, folder, "workorders-detail-375")
+        shoot_admin(page, folder, "workorders-detail-375")
         page.goto(base + "/admin/workorders/new/")
-        _shoot(page, folder, "workorders-submit-375")
+        shoot_admin(page, folder, "workorders-submit-375")
         _as(page, base, "admin")
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(base + "/admin/workorders/board/")
-        _shoot(page, folder, "workorders-board-1280")
+        shoot_admin(page, folder, "workorders-board-1280")
         page.goto(base + "/admin/")
-        _shoot(page, folder, "workorders-workbench-1280")
+        shoot_admin(page, folder, "workorders-workbench-1280")
