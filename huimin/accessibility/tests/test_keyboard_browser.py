@@ -46,6 +46,6 @@ def test_a_policy_is_found_and_opened_with_the_keyboard_alone(browser_page, live
     assert page.locator(".result-count").inner_text() != total
     first = page.locator(".policy-list h3 a").first.inner_text()
     tab_to(page, lambda stop: stop["text"] == first[:30], limit=80)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == first

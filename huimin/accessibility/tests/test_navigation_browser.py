@@ -262,11 +262,11 @@ def test_the_error_pages_have_no_axe_violations(browser_page, live_demo, host, p
 
 def test_the_forbidden_page_has_no_axe_violations(browser_page, live_demo):
     page = _open(browser_page, live_demo, "/hudong/liuyan/", "slj.localhost", width=375)
-    page.evaluate(
-        """() => { const form = document.querySelector('main form[method=post]');
-            form.querySelector('input[name=csrfmiddlewaretoken]').remove(); form.submit(); }"""
-    )
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.evaluate(
+            """() => { const form = document.querySelector('main form[method=post]');
+                form.querySelector('input[name=csrfmiddlewaretoken]').remove(); form.submit(); }"""
+        )
     expect(page.locator("h1")).to_have_text("页面已过期，请重新提交")
     expect(page.locator("header form[role=search]")).to_be_visible()
     assert_no_violations(page)

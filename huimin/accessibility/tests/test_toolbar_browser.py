@@ -453,16 +453,16 @@ def test_the_panel_links_to_the_elder_and_plain_text_versions(browser_page, live
     open_panel(page)
     press(page, "文字放大")
     press(page, "文字放大")
-    page.locator("#assist-panel").get_by_role("link", name="长者模式").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#assist-panel").get_by_role("link", name="长者模式").click()
     assert page.url.endswith(ARTICLE[1])
     assert page.evaluate("document.documentElement.className").split()[0] == "mode-elder"
     # The elder version's own larger base (125%) times the reader's 150%.
     assert root_font_px(page) == pytest.approx(16 * 1.5 * 1.5)
     open_panel(page)
     expect(page.locator("#assist-panel").get_by_role("link", name="退出长者模式")).to_be_visible()
-    page.locator("#assist-panel").get_by_role("link", name="纯文本通道").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#assist-panel").get_by_role("link", name="纯文本通道").click()
     assert page.evaluate("document.documentElement.className") == "mode-text"
     assert page.locator("#assist-toggle, #assist-panel, script").count() == 0
 

@@ -100,8 +100,8 @@ def test_the_rankings_and_a_sheet_pass_axe_and_fit(browser_page, assessment_demo
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/findings/\d+/new/"))
     page.get_by_role("button", name="保存抽查记录").focus()
-    page.keyboard.press("Enter")  # nothing filled in: the errors come back, nothing saved
-    page.wait_for_load_state()
+    with page.expect_navigation():  # nothing filled in: the errors come back, nothing saved
+        page.keyboard.press("Enter")
     alert = page.get_by_role("alert")
     assert "请写明抽查的事项" in alert.inner_text()
     assert page.get_by_label("抽查事项").get_attribute("aria-invalid") in (None, "true")

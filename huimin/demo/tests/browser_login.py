@@ -53,8 +53,8 @@ def enter_password(page, base_url: str, username: str, password: str) -> None:
     page.goto(base_url + "/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").first.click()
 
 
 def enter_code(page, code: str) -> None:
@@ -88,8 +88,8 @@ def sign_in(
                 time.sleep(STEP_SECONDS - server_time(page, base_url) % STEP_SECONDS + 0.5)
                 code = next_code(page, base_url, username, secret)
             page.fill("#id_code", code)
-            page.locator("form.login-form button[type=submit]").click()
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.locator("form.login-form button[type=submit]").click()
             if DASHBOARD.search(page.url):
                 break
         page.wait_for_url(DASHBOARD)

@@ -86,12 +86,12 @@ def test_an_application_is_filled_and_submitted_with_the_keyboard_alone(page, li
     _tab_to_id(page, "id_human_answer")
     page.keyboard.type(_answer(page))
     _tab_to(page, lambda f: f["tag"] == "BUTTON" and "核对申请" in f["text"])
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "请核对您的申请"
     _tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "确认提交")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "申请已提交"
     codes = page.locator("strong.code").all_inner_texts()
     assert codes[0].startswith("GK") and re.fullmatch(r"[0-9]{6}", codes[1])
@@ -104,8 +104,8 @@ def _fill_and_submit(page, live_demo) -> None:
     page.fill("#id_phone", f"1360000{next(_phones):04d}")
     page.fill("#id_description", "2025年度水利建设项目的资金安排文件")
     page.fill("#id_human_answer", _answer(page))
-    page.locator("button", has_text="核对申请").press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button", has_text="核对申请").press("Enter")
 
 
 @pytest.mark.parametrize("width", [1280, 375])
@@ -118,20 +118,20 @@ def test_every_disclosure_page_has_no_axe_violations(page, live_demo, mode, widt
         assert_no_violations(page)
     # The form with its errors shown.
     page.goto(_url(live_demo, "/zfxxgk/ysqgk/"))
-    page.locator("button", has_text="核对申请").press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button", has_text="核对申请").press("Enter")
     assert page.locator("#error-summary").is_visible()
     assert_no_violations(page)
     # The review page, the result and the follow-up page of the application just made.
     _fill_and_submit(page, live_demo)
     assert page.locator("h1").inner_text() == "请核对您的申请"
     assert_no_violations(page)
-    page.locator("button", has_text="确认提交").press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("button", has_text="确认提交").press("Enter")
     assert page.locator("h1").inner_text() == "申请已提交"
     assert_no_violations(page)
-    page.locator("a", has_text="查看办理情况").press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("a", has_text="查看办理情况").press("Enter")
     assert page.locator("text=待登记").count() >= 1
     assert_no_violations(page)
     if mode == "elder":

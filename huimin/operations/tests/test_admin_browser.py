@@ -67,8 +67,8 @@ def test_the_responsibility_list_and_the_duty_month_in_a_browser(browser_page, l
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/record/"))
     page.get_by_role("button", name="保存读网记录").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "读网记录未能保存" in page.get_by_role("alert").inner_text()
     assert page.get_by_label(re.compile("^浏览页面数")).get_attribute("aria-invalid") == "true"
     assert_no_violations(page)

@@ -116,8 +116,8 @@ def test_the_editor_publishes_a_warning_only_after_ticking_the_confirmation(
 
     def publish():
         page.locator("footer [data-w-dropdown-target=toggle]").last.click()
-        page.get_by_role("button", name="发布", exact=True).click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="发布", exact=True).click()
 
     publish()
     expect(page.locator(".messages")).to_contain_text("内容安全检查发现 1 处提示，页面没有发布")

@@ -60,8 +60,8 @@ def test_the_security_screens_pass_axe_fit_and_work_by_keyboard(browser_page, li
     assert "已升级 2 次" in page.locator("main").inner_text()
     _check(page, folder, "alert", width)
     page.get_by_role("button", name="解除预警").focus()
-    page.keyboard.press("Enter")  # no reason given: the error comes back, nothing changes
-    page.wait_for_load_state()
+    with page.expect_navigation():  # no reason given: the error comes back, nothing changes
+        page.keyboard.press("Enter")
     assert "未能办理" in page.get_by_role("alert").first.inner_text()
     assert page.get_by_label(re.compile("^解除说明")).count() == 1
     assert fits(page)

@@ -64,8 +64,8 @@ def test_keyboard_alone_reaches_and_follows_an_article_link(browser_page, live_d
     first_article = page.locator(".article-list a").first
     title = first_article.inner_text()
     tab_to(page, lambda stop: stop["text"] == title[:30], limit=40)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == title
 
 

@@ -36,8 +36,8 @@ def _step(page, action: str, **fields) -> None:
     form = page.locator(f"#action-{action}")
     for label, value in fields.items():
         form.get_by_label(label).fill(value)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
     assert page.locator(".help-critical").count() == 0, page.locator(".help-critical").first.inner_text()
 
 
