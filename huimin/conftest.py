@@ -153,7 +153,13 @@ def live_demo(tmp_path_factory):
         "HUIMIN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         "HUIMIN_LETTER_TOKENS": f"other={LIVE_LETTER_TOKEN}",
         "HUIMIN_OPENDATA_API_PER_IP_HOUR": "1000000",
+        "HUIMIN_ACCOUNT_CODES_PER_IP_HOUR": "1000000",  # every browser test signs up from 127.0.0.1
         "LOG_LEVEL": "WARNING",
+        # What the server sends, where the tests can read it: mail as files, SMS as JSON lines.
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_dir / "mail"),
+        "HUIMIN_SMS_BACKEND": "huimin.core.notify.FileSms",
+        "HUIMIN_SMS_FILE": str(tmp_dir / "sms.jsonl"),
     }
     huimin = [sys.executable, "-c", PINNED_HUIMIN, DEMO_NOW.isoformat()]
     for command in (["migrate", "--noinput", "-v0"], ["loaddemo", "--port", str(port), "--json"]):
@@ -183,6 +189,8 @@ def live_demo(tmp_path_factory):
         "database_url": env["DATABASE_URL"],
         "letter_token": LIVE_LETTER_TOKEN,
         "log": tmp_dir / "server.log",
+        "mail_dir": tmp_dir / "mail",
+        "sms_file": tmp_dir / "sms.jsonl",
     }
     server.terminate()
     server.wait(timeout=10)

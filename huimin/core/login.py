@@ -42,6 +42,8 @@ LOCKED = (
     "如需立即解锁，请联系平台管理员（huimin login-unlock）。"
 )
 LAST_SEEN = "huimin_last_seen"
+# A session marked with this key (a citizen's, kept for days) is not logged out when idle.
+IDLE_EXEMPT = "huimin_idle_exempt"
 
 
 def _window() -> timedelta:
@@ -126,14 +128,15 @@ def _record_logout(sender, request, user, **kwargs):
 
 class IdleTimeoutMiddleware:
     """Log out a person who made no request for HUIMIN_SESSION_IDLE_MINUTES (after AuthenticationMiddleware).
-    The time of the last request is written at most once a minute, not on every request."""
+    The time of the last request is written at most once a minute, not on every request. Sessions marked
+    `IDLE_EXEMPT` (citizens', which last HUIMIN_ACCOUNT_SESSION_DAYS) are left alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and not request.session.get(IDLE_EXEMPT):
             now = int(time.time())
             last = request.session.get(LAST_SEEN)
             if last is not None and now - last > settings.HUIMIN_SESSION_IDLE_MINUTES * 60:

@@ -30,6 +30,7 @@ from huimin.articles.services import publish_article
 from huimin.core import otp
 from huimin.core.pages import add_and_publish
 from huimin.demo.assessment import build_assessment_demo
+from huimin.demo.citizens import build_citizen_demo
 from huimin.demo.disclosure import ARTICLES_PER_SITE as DISCLOSURE_ARTICLES_PER_SITE
 from huimin.demo.disclosure import build_disclosure_demo
 from huimin.demo.guides import build_service_demo
@@ -42,6 +43,7 @@ from huimin.demo.opendata_charts import build_chart_demo
 from huimin.demo.operations import build_operations_demo
 from huimin.demo.pictures import infographics, picture
 from huimin.demo.policies import POLICIES_PER_SITE, build_policy_demo
+from huimin.demo.surveys import build_survey_demo
 from huimin.demo.topics import build_topic_demo
 from huimin.search import services as search_services
 from huimin.search import tasks as search_tasks
@@ -98,6 +100,8 @@ class DemoResult:
     opendata_pages_created: int = 0
     assessment_records_created: int = 0
     operations_records_created: int = 0
+    survey_pages_created: int = 0
+    citizen_records_created: int = 0
 
 
 def load_spec() -> dict:
@@ -173,10 +177,12 @@ def _build_demo(*, port: int, now: datetime, advance: Callable[[int], None]) -> 
     result.interview_pages_created = build_interview_demo(spec, now, admin)
     result.opendata_pages_created = build_opendata_demo(spec, now, admin)
     result.topic_pages_created += build_chart_demo(spec, now, admin)
+    result.survey_pages_created = build_survey_demo(spec, now, admin)
     build_home_demo(spec, now, admin)  # after the topics, interviews and open data its blocks point to
     _published_by(now)
     result.assessment_records_created = build_assessment_demo(spec, now, admin)
     result.operations_records_created = build_operations_demo(spec, now, admin)
+    result.citizen_records_created = build_citizen_demo(spec, now, admin)
     result.credentials.append(Credential("vendor", "外包服务商", "派发给本账号的工单"))
     result.second_factor_users = _ensure_second_factor(result.credentials, result.second_factor_secret)
     return result

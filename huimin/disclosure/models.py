@@ -50,6 +50,15 @@ class Application(models.Model):
 
     query_code = models.CharField("查询码", max_length=12, unique=True)
     query_password = models.CharField("查询密码", max_length=128)
+    # The citizen account that wrote it or later claimed it with its query code and password (我的申请).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="所属账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # The token of the review page the application was confirmed from: two confirms of one review (a double
     # click, two tabs, a retry after a lost answer) store one application.
     intake_key = models.CharField("提交标识", max_length=64, blank=True, editable=False)

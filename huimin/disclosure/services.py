@@ -192,6 +192,7 @@ class ApplicationData:
     client_ip: str = ""  # counted against the per-address limit; never stored
     intake_key: str = ""  # the review it was confirmed from: a second confirm is the same application
     attachments: list = field(default_factory=list)  # uploaded files (an ID copy), checked like letters'
+    author: object = None  # the citizen's user when sent while signed in (我的申请)
 
 
 TEXT_FIELDS = {
@@ -333,6 +334,7 @@ def submit(
         submitted_at=now,
         received_on=receipt_day(plan, now),
         intake_key=(data.intake_key or "")[:64],
+        author=data.author,
         **cleaned,
     )
     if application.applicant_type == ApplicantType.CITIZEN:

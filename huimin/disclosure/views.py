@@ -21,6 +21,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from huimin.accounts.access import current_account
+from huimin.accounts.enums import AccountKind
 from huimin.core import throttle
 from huimin.core.pending import PendingSubmissions, Upload, now_seconds
 from huimin.letters import attachments as checked_files
@@ -197,14 +199,35 @@ def _apply_chrome(request, *trail) -> dict:
     return chrome
 
 
-def _initial(chrome) -> dict:
+def _initial(chrome, request=None) -> dict:
     units = chrome["units"]
-    return {
+    initial = {
         "applicant_type": ApplicantType.CITIZEN,
         "delivery": Delivery.ONLINE,
         "id_type": IdType.ID_CARD,
         "unit": units[0].pk if units else None,
     }
+    return {**initial, **_applicant_of(request)} if request is not None else initial
+
+
+def _applicant_of(request) -> dict:
+    """The signed-in citizen's name, mobile and e-mail (a legal person's name and credit code), to prefill
+    the form; nothing for anyone else."""
+    account = current_account(request)
+    if account is None:
+        return {}
+    values = {"phone": account.mobile, "email": account.email}
+    if account.kind == AccountKind.LEGAL:
+        values.update(
+            applicant_type=ApplicantType.ORGANISATION,
+            name=account.org_name,
+            contact_person=account.display_name,
+            id_type=IdType.CREDIT_CODE,
+            id_number=account.credit_code,
+        )
+    else:
+        values["name"] = account.display_name
+    return {name: value for name, value in values.items() if value}
 
 
 def _form_page(request, chrome, form, *, pending=None, problems=(), status=400):
@@ -277,7 +300,8 @@ def apply(request):
     """The form; a valid form (human check answered) becomes a pending application shown for review."""
     chrome = _apply_chrome(request, (TRAIL_APPLY[0], None))
     if request.method == "GET":
-        return _form_page(request, chrome, _form(request, chrome, initial=_initial(chrome)), status=200)
+        form = _form(request, chrome, initial=_initial(chrome, request))
+        return _form_page(request, chrome, form, status=200)
     now = now_seconds()
     PENDING.sweep(now)
     pending, problem = None, ""
@@ -331,7 +355,12 @@ def confirm(request):
     try:
         files = [File(storage.open(f["path"], "rb"), name=f["name"]) for f in pending["files"]]
         application, password = services.submit(
-            form.data_for_service(client_ip=throttle.client_ip(request), attachments=files, intake_key=token)
+            form.data_for_service(
+                client_ip=throttle.client_ip(request),
+                attachments=files,
+                intake_key=token,
+                author=request.user if current_account(request) is not None else None,
+            )
         )
     except services.TooManyApplications as error:
         return _review_page(request, chrome, pending, problems=error.messages, status=400)

@@ -113,6 +113,15 @@ class Letter(models.Model):
 
     query_code = models.CharField("查询码", max_length=12, unique=True)
     query_password = models.CharField("查询密码", max_length=128)
+    # The citizen account that wrote it or later claimed it with its query code and password (我的留言).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="所属账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     state = models.CharField(
         "状态", max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True

@@ -1,37 +1,20 @@
-"""Notifications about letters, through pluggable channels (e-mail now; SMS can be added as another
-class listed in HUIMIN_LETTER_NOTIFIERS). Messages are plain text: a letter's own words are never
+"""Notifications about letters, through pluggable channels (`huimin.core.notify`: e-mail, SMS; listed in
+HUIMIN_LETTER_NOTIFIERS). Messages are plain text: a letter's own words are never
 rendered as HTML anywhere outside the site."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from huimin.core.notify import EmailChannel, Notice  # noqa: F401 - EmailChannel is named in settings
+
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Notice:
-    to: list[str]
-    subject: str
-    body: str
-
-
-class EmailChannel:
-    """Sends a notice by e-mail to every address that looks like one."""
-
-    def send(self, notice: Notice) -> int:
-        addresses = [a for a in notice.to if a and "@" in a]
-        if not addresses:
-            return 0
-        return send_mail(notice.subject, notice.body, None, addresses, fail_silently=False)
 
 
 def channels():

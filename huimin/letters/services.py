@@ -104,6 +104,7 @@ class LetterData:
     external_id: str = ""
     client_ip: str = ""  # counted against the per-address limit of the web channel; never stored
     attachments: list = field(default_factory=list)  # uploaded files, checked by `attachments.check_all`
+    author: object = None  # the citizen's user when written while signed in (我的留言)
 
 
 # Control characters no channel may hand in (tab, line feed and carriage return are text). The web form
@@ -197,6 +198,7 @@ def submit_letter(data: LetterData, *, now: datetime | None = None) -> tuple[Let
         external_id=data.external_id,
         query_code=_new_code(),
         query_password=make_password(password, hasher=QUERY_HASHER),
+        author=data.author,
         calendar=calendar,
         received_at=now,
         is_simple=data.kind == Kind.CONSULT,

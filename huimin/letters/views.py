@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from huimin.accounts.access import current_account
 from huimin.core import throttle
 from huimin.core.pending import PendingSubmissions, Upload, now_seconds
 from huimin.sites import queries as site_queries
@@ -151,14 +152,26 @@ def _already_submitted(request, token: str, now: int):
     return (letter, "") if letter is not None else None
 
 
+def _contact_of(request) -> dict:
+    """The signed-in citizen's name, mobile and e-mail, to prefill the form (nothing for anyone else)."""
+    account = current_account(request)
+    if account is None:
+        return {}
+    contact = {
+        "contact_name": account.display_name or account.org_name,
+        "contact_phone": account.mobile,
+        "contact_email": account.email,
+    }
+    return {name: value for name, value in contact.items() if value}
+
+
 @require_http_methods(["GET", "POST"])
 def write(request):
     """The form. A valid form (human check answered) becomes a pending submission shown for review."""
     chrome = site_queries.site_chrome(request)
     if request.method == "GET":
-        form = LetterForm(
-            initial={"kind": request.GET.get("kind", "consult"), "title": request.GET.get("title", "")[:100]}
-        )
+        initial = {"kind": request.GET.get("kind", "consult"), "title": request.GET.get("title", "")[:100]}
+        form = LetterForm(initial={**initial, **_contact_of(request)})
         return _form_page(request, chrome, form, status=200)
     now = now_seconds()
     PENDING.sweep(now)
@@ -253,6 +266,7 @@ def _submit(request, site, data: dict, pending: dict) -> tuple[Letter, str]:
                 client_ip=throttle.client_ip(request),
                 attachments=files,
                 external_id=EXTERNAL_PREFIX + pending["token"],
+                author=request.user if current_account(request) is not None else None,
             )
         )
     except (OSError, ValidationError):

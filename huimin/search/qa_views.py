@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
+from huimin.profiles import recording
 from huimin.sites import queries as site_queries
 
 from . import qa
@@ -52,6 +53,7 @@ def qa_page(request):
         if form.is_valid():
             site = Site.find_for_request(request)
             result = qa.answer(form.cleaned_data["q"], site=site, now=timezone.now())
+            recording.question(request, form.cleaned_data["q"], site=site)  # a consenting citizen's 用户画像
     status = 400 if form.errors else 200
     context = {**chrome, "form": form, "answer": result}
     return TemplateResponse(request, "search/qa.html", context, status=status)

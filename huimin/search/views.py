@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from huimin.core import throttle
+from huimin.profiles import recording
 from huimin.sites import queries as site_queries
 
 from . import qa, queries, services
@@ -103,6 +104,7 @@ def search_page(request):
             visitor=services.visitor_key(throttle.client_ip(request)),
             now=now,
         )
+        recording.search(request, filters["q"], site=site, now=now)  # a consenting citizen's 用户画像
     facets = {name: results.facets.get(name, []) for name, _label in FACET_LABELS}
     if filters["scope"] != "group":
         facets["site"] = []

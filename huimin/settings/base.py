@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "huimin.safety",
     "huimin.security",
     "huimin.operations",
+    "huimin.accounts",
+    "huimin.subscriptions",
+    "huimin.profiles",
+    "huimin.surveys",
     "huimin.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -247,6 +251,56 @@ HUIMIN_PATROL_FOLLOWERS = env.list(
 # What acts on each round of availability probes (`huimin inspect-probe`): functions taking (probes, now).
 HUIMIN_PROBE_FOLLOWERS = env.list("HUIMIN_PROBE_FOLLOWERS", ["huimin.security.alerts.from_probes"])
 HUIMIN_LETTER_NOTIFIERS = env.list("HUIMIN_LETTER_NOTIFIERS", ["huimin.letters.notify.EmailChannel"])
+# SMS: the gateway class (huimin.core.notify: LocmemSms keeps messages in memory, ConsoleSms logs them,
+# HttpSms posts them to HUIMIN_SMS_GATEWAY_URL with the token), and the signature put before every text.
+HUIMIN_SMS_BACKEND = env.str("HUIMIN_SMS_BACKEND", "huimin.core.notify.ConsoleSms")
+HUIMIN_SMS_GATEWAY_URL = env.str("HUIMIN_SMS_GATEWAY_URL", "")
+HUIMIN_SMS_GATEWAY_TOKEN = env.str("HUIMIN_SMS_GATEWAY_TOKEN", "")
+HUIMIN_SMS_SIGNATURE = env.str("HUIMIN_SMS_SIGNATURE", "")
+HUIMIN_SMS_FILE = env.str("HUIMIN_SMS_FILE", "")
+
+# Citizen accounts (docs/accounts.md). The login hub: the host where the group's accounts sign in (empty: the
+# default site's host, else the city portal's). Citizens' sessions end after HUIMIN_ACCOUNT_SESSION_DAYS.
+HUIMIN_ACCOUNTS_HUB = env.str("HUIMIN_ACCOUNTS_HUB", "")
+HUIMIN_ACCOUNT_SESSION_DAYS = env.int("HUIMIN_ACCOUNT_SESSION_DAYS", 14, minimum=1)
+HUIMIN_ACCOUNT_TERMS_VERSION = env.str("HUIMIN_ACCOUNT_TERMS_VERSION", "2026-1")
+# Verification codes: minutes they stay valid, wrong tries before one is spent, and how many may be sent to
+# one address (and from one client address) per hour.
+HUIMIN_ACCOUNT_CODE_MINUTES = env.int("HUIMIN_ACCOUNT_CODE_MINUTES", 10, minimum=1)
+HUIMIN_ACCOUNT_CODE_TRIES = env.int("HUIMIN_ACCOUNT_CODE_TRIES", 5, minimum=1)
+HUIMIN_ACCOUNT_CODES_PER_ADDRESS_HOUR = env.int("HUIMIN_ACCOUNT_CODES_PER_ADDRESS_HOUR", 5, minimum=1)
+HUIMIN_ACCOUNT_CODES_PER_IP_HOUR = env.int("HUIMIN_ACCOUNT_CODES_PER_IP_HOUR", 20, minimum=1)
+# Seconds before a new code may be sent to the same address; wrong query codes/passwords when claiming a
+# letter or application, and wrong passwords when closing an account, per account and hour.
+HUIMIN_ACCOUNT_CODE_RESEND_SECONDS = env.int("HUIMIN_ACCOUNT_CODE_RESEND_SECONDS", 60, minimum=1)
+HUIMIN_ACCOUNT_CLAIM_FAILURES_PER_HOUR = env.int("HUIMIN_ACCOUNT_CLAIM_FAILURES_PER_HOUR", 10, minimum=1)
+HUIMIN_ACCOUNT_DELETE_FAILURES_PER_HOUR = env.int("HUIMIN_ACCOUNT_DELETE_FAILURES_PER_HOUR", 5, minimum=1)
+# The province's identity service (OpenID Connect), used when HUIMIN_OIDC_ISSUER is set.
+HUIMIN_OIDC_ISSUER = env.str("HUIMIN_OIDC_ISSUER", "")
+HUIMIN_OIDC_LABEL = env.str("HUIMIN_OIDC_LABEL", "江苏政务服务网统一身份认证")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", "")
+# The provider's endpoints, when they are not the issuer's usual paths (/oauth2/authorize, /oauth2/token,
+# /userinfo, /jwks; huimin.accounts.oidc), and how its tokens are checked.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", "openid profile phone email")
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", 10, minimum=1)
+# Staff sign in with a password (and their second factor); citizens also through the province's service.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "huimin.accounts.oidc.AccountOIDCBackend",
+]
+# Push: deliveries per account and day, and per minute for the whole group (the rest waits for the next run).
+HUIMIN_PUSH_PER_ACCOUNT_DAY = env.int("HUIMIN_PUSH_PER_ACCOUNT_DAY", 20, minimum=1)
+HUIMIN_PUSH_PER_MINUTE = env.int("HUIMIN_PUSH_PER_MINUTE", 600, minimum=1)
+# The column types whose articles are pushed as notices (other articles are not pushed).
+HUIMIN_PUSH_NOTICE_COLUMN_TYPES = env.list("HUIMIN_PUSH_NOTICE_COLUMN_TYPES", ["通知公告"])
+# The half-life (days) of a reader's interest weights; 0 keeps the one in huimin/profiles/data/rules.json.
+HUIMIN_PROFILE_HALF_LIFE_DAYS = env.int("HUIMIN_PROFILE_HALF_LIFE_DAYS", 0, minimum=0)
 
 TASKS = {"default": {"BACKEND": env.str("HUIMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

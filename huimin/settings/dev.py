@@ -8,4 +8,7 @@ from .base import env
 DEBUG = env.bool("DEBUG", False)
 # Uploaded media are served by Django in development whatever DEBUG says (nginx does it in production).
 HUIMIN_SERVE_MEDIA = env.bool("HUIMIN_SERVE_MEDIA", True)
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Mail is printed to the console unless another backend is named (the browser tests use the file backend, with
+# EMAIL_FILE_PATH, to read what the server sent).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", "") or None

@@ -16,5 +16,6 @@ STORAGES = {
     "workorders": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+HUIMIN_SMS_BACKEND = "huimin.core.notify.LocmemSms"
 HUIMIN_SECOND_FACTOR = True  # whatever the developer's environment says
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405

@@ -121,6 +121,7 @@ QUIET_ROWS = {
     "“我为政府网站找错”答复": 1,  # no 找错 letter
     "页面标签": 1,
     "数据开放": 0,  # no data column
+    "调查征集": 0,  # no 征集调查 column
 }
 
 
@@ -131,12 +132,12 @@ def test_the_county_inside_and_after_the_year(year):
     assert {name: rows[name] for name in QUIET_ROWS} == QUIET_ROWS
     assert rows["概况信息"] == 1  # the finding's 1 point
     assert rows["领导信息"] == 2 and rows["在线申请"] == 2 and rows["内容准确"] == 5
-    assert rows["调查征集"] == 8 and rows["统一登录"] == 1
+    assert rows["统一登录"] == 1
     assert rows["内容更新"] == 5  # 15 − 5 (工作动态 stale) − 5 (通知公告 empty)
     assert rows["办理答复"] == 3  # 5 − 2 late complaints
     assert rows["市级检查"] == 13.5  # (90 + 80 + 100) × 5 %; Q4 not yet bulletined
     evaluation = sheet["evaluation"]
-    assert evaluation["score"] == 57.5 and not sheet["veto"]
+    assert evaluation["score"] == 49.5 and not sheet["veto"]
     assurance = sheet["assurance"]
     assert (assurance["reports"], assurance["base"], assurance["report_score"]) == (600, 1200, 15.0)
     assert (assurance["adoption_points"], assurance["class_max_points"], assurance["adoption_score"]) == (
@@ -145,14 +146,14 @@ def test_the_county_inside_and_after_the_year(year):
         70.0,
     )  # the best county of 2030
     assert sheet["weights"] == {"evaluation": 0.8, "assurance": 0.2}
-    assert sheet["total"] == 63.0  # 57.5 × 0.8 + 85 × 0.2
+    assert sheet["total"] == 56.6  # 49.5 × 0.8 + 85 × 0.2
 
     later = sheets.compute(county, 2030, AFTER)
     rows = _rows(later)
     assert rows["市级检查"] == 18.0  # Q4's 90 entered in January: + 4.5
     assert rows["办理答复"] == 3 and rows["内容更新"] == 5
-    assert later["evaluation"]["score"] == 62.0 and later["assurance"]["score"] == 85.0
-    assert later["total"] == 66.6  # 62 × 0.8 + 85 × 0.2
+    assert later["evaluation"]["score"] == 54.0 and later["assurance"]["score"] == 85.0
+    assert later["total"] == 60.2  # 54 × 0.8 + 85 × 0.2
 
 
 def test_the_function_area_is_vetoed_whatever_its_rows(year):
@@ -173,10 +174,10 @@ def test_the_department_and_the_ranking(year):
     assert {name: rows[name] for name in QUIET_ROWS} == QUIET_ROWS
     assert rows["内容更新"] == 15 and rows["办理答复"] == 5 and rows["概况信息"] == 2
     assert rows["市级检查"] == 15.0  # 3 × 100 × 5 %
-    assert sheet["evaluation"]["score"] == 72.0
+    assert sheet["evaluation"]["score"] == 64.0
     assert sheet["weights"] == {"evaluation": 0.7, "assurance": 0.3}
     assert sheet["assurance"]["score"] == 85.0  # 120 of 240 → 15; 10 of the class best 10 → 70
-    assert sheet["total"] == 75.9  # 72 × 0.7 + 85 × 0.3
+    assert sheet["total"] == 70.3  # 64 × 0.7 + 85 × 0.3
     document = sheets.compute_year(2030, IN_YEAR, [county.pk, area.pk, dept.pk])
-    assert [s["total"] for s in document["units"]] == [63.0, 17.0, 75.9]
+    assert [s["total"] for s in document["units"]] == [56.6, 17.0, 70.3]
     assert sheets.compute_year(2030, IN_YEAR, [county.pk, area.pk, dept.pk]) == document  # the same `now`
