@@ -16,7 +16,7 @@ For each database it makes a fresh one (SQLite in a temporary directory; Postgre
 2. replays their sessions through the real recording code, oldest first, over the 60 days before `now`:
    `--reads` reads each, every read an item carrying one of the user's planted tags, except a share
    `--noise` of random items; every second user also searches once for a planted tag's name. Each read
-   goes through `services.record_read` (what the read beacon calls) and adds to the site's view counts
+   goes through `services.record_page_read` (what the read beacon calls) and adds to the site's view counts
    (`popularity.count_view`, flushed as the beacon's tally is);
 3. asks, for every user, for 5 recommendations on the portal and scores precision@5: the share of the 5
    that carry at least one of the user's planted tags, for
@@ -251,7 +251,7 @@ def worker(args) -> int:
         if isinstance(what, str):
             services.record_search(account, what.removeprefix("search:"), site_id=portal.pk, now=when)
             continue
-        services.record_read(account, what, now=when)
+        services.record_page_read(account, what, now=when)
         popularity.count_view(what, portal.pk, f"account-{account.pk}", now=when)
         seen[account.pk].add(what)
         reads += 1

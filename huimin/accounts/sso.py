@@ -64,6 +64,9 @@ CHECKED_KEY = "huimin_sso_checked"  # when this host last heard from the hub tha
 ACCOUNT_KEY = "huimin_account"  # the citizen's Account id, in every citizen session
 MAX_NEXT = 2000
 RECHECK = "check"  # on a login page's address: ask the hub even if this host asked a moment ago
+# On a login page's address: show the form without asking the hub, because the hub's answer could not be
+# matched to this browser (no cookie kept, an old page, someone else's answer). Asking again would loop.
+DIRECT = "direct"
 
 
 class TicketRefused(Exception):

@@ -74,6 +74,17 @@ TRIGGERS = {
 }
 # How the keys of entries' data read in the viewer and the exports; other keys are shown as they are.
 DATA_LABELS = {
+    # Citizen accounts, push, profiles and surveys.
+    "account": "用户账号",
+    "kept": "依法保留",
+    "publication": "推送发布记录",
+    "key": "标签类别",
+    "value": "标签",
+    "interests": "清除的兴趣",
+    "interactions": "清除的浏览记录",
+    "comment": "意见编号",
+    "decision": "采纳情况",
+    "feedback": "结果反馈",
     "address": "来源地址",
     "idle": "因长时间未操作退出",
     "user": "账号",

@@ -78,7 +78,7 @@ def _histories(now: datetime) -> int:
             record = (
                 services.record_download(account, item_id, now=at)
                 if number == 0
-                else services.record_read(account, item_id, now=at)
+                else services.record_page_read(account, item_id, now=at)
             )
             made += record is not None
             at += step

@@ -373,7 +373,11 @@ def classify(response: Response) -> tuple[Check, Severity, str] | None:
         return Check.LINK_CAUTION, Severity.INFO, f"HTTP {response.status}（需要登录、被拒绝或限流）"
     if response.status >= 400:
         return Check.BROKEN_LINK, Severity.DEDUCT, f"HTTP {response.status}"
-    if response.redirects and LOGIN_PATH.search(urlsplit(response.final_url).path):
+    if (
+        response.redirects
+        and LOGIN_PATH.search(urlsplit(response.final_url).path)
+        and not LOGIN_PATH.search(urlsplit(response.url).path)  # a login link that ends at a login form
+    ):
         return Check.LINK_CAUTION, Severity.INFO, "链接跳转到登录页面"
     return None
 

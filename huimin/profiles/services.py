@@ -1,7 +1,7 @@
 """Every write of the profiles app: consent, recording, the citizen's corrections, the item index.
 
-Recording (`record_read`, `record_download`, `record_search`, `record_question`) happens only for an account
-whose consent is on at that moment: each checks it again under a lock on the account, so switching
+Recording (`record_page_read`, `record_download`, `record_search`, `record_question`) happens only for an
+account whose consent is on at that moment: each checks it again under a lock on the account, so switching
 consent off stops recording at once, even for a request already under way. What is recorded teaches the
 profile (`_learn`): each tag of the thing gains weight, after the weight it had has decayed with the
 half-life (`rules.py`). A citizen's corrections and the switching of consent go to the audit log.
@@ -156,7 +156,7 @@ def _item(page_id: int, now: datetime) -> Item | None:
     return Item.objects.filter(pk=page_id).first() or index_page(page_id, now=now)
 
 
-def record_read(account: Account, page_id: int, *, now: datetime) -> Interaction | None:
+def record_page_read(account: Account, page_id: int, *, now: datetime) -> Interaction | None:
     """A consenting citizen read a page; None when nothing was recorded (no consent, not an item)."""
     if not account.profiling_consent:
         return None

@@ -193,7 +193,7 @@ def beacon(request):
         failure = _csrf_failure(request)
         if failure:
             return _refuse(failure, 403)
-        recorded = services.record_read(account, item.pk, now=now) is not None
+        recorded = services.record_page_read(account, item.pk, now=now) is not None
     visitor = request.session.session_key or throttle.client_ip(request)
     popularity.count_view(item.pk, item.site_id, visitor, now=now)
     return JsonResponse({"recorded": recorded})

@@ -167,8 +167,23 @@ def test_an_answer_without_this_browsers_state_is_refused_and_does_not_loop(brow
     url, _ = _ticket_url(attacker, citizen)
     victim = browser
     response = victim.get(url)
-    assert response.status_code == 400 and "未能完成登录" in response.content.decode()
+    assert response.status_code == 200 and response.chain[-1][1].startswith("/accounts/login/")
+    assert "direct=1" in response.chain[-1][1] and "未能确认您在本网站群其他网站的登录状态" in response.text
     assert not victim.session_key(OTHER) or not _user(victim, OTHER).is_authenticated
+
+
+def test_a_client_that_keeps_no_cookie_gets_the_login_form_and_no_loop(client, citizen):
+    """A link checker following the header's 登录 link on a host that is not the hub: through the hub and
+    back, then the form, in three redirects."""
+    response = client.get("/accounts/login/?next=/", HTTP_HOST=OTHER)
+    hops = 0
+    while response.status_code == 302 and hops < 10:
+        client.cookies.clear()
+        location = urlsplit(response["Location"])
+        response = client.get(f"{location.path}?{location.query}", HTTP_HOST=location.netloc or OTHER)
+        hops += 1
+    assert response.status_code == 200 and hops == 3
+    assert 'name="password"' in response.text or "登录" in response.text
 
 
 def test_a_staff_session_never_travels(browser, django_user_model):

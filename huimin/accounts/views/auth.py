@@ -236,12 +236,14 @@ def login(request):
         "code_link": _with_next(reverse("accounts:login"), target, request, method="code"),
         "password_link": _with_next(reverse("accounts:login"), target, request),
         "done": request.GET.get("done", ""),
+        "direct": request.GET.get(sso.DIRECT) == "1",
     }
     base["restart"] = base["code_link"]
     if request.method == "GET":
         anonymous = not request.user.is_authenticated
         recheck = request.GET.get(sso.RECHECK) == "1" and not sso.is_hub(request)
-        if anonymous and (recheck or sso.needs_check(request, now=now)):
+        direct = request.GET.get(sso.DIRECT) == "1"
+        if anonymous and not direct and (recheck or sso.needs_check(request, now=now)):
             here = _with_next(
                 reverse("accounts:login"), target, request, method=request.GET.get("method", "")
             )

@@ -15,14 +15,12 @@ import re
 from urllib.parse import urlencode
 
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from huimin.core import throttle
-from huimin.sites import queries as site_queries
 
 from .. import sso
 
@@ -61,11 +59,11 @@ def accept(request):
     host = sso.request_host(request)
     target = sso.destination(request, request.GET.get("next"), default="/")
     if not sso.take_state(request, _state(request.GET.get("state")), now=now):
-        # Not an answer to this browser's own question (an old page, cookies refused, or someone else's
-        # ticket): nothing is taken over, and no redirect, so a browser that keeps no cookie cannot loop.
+        # Not an answer to this browser's own question (an old page, cookies refused, a crawler, or someone
+        # else's ticket): nothing is taken over, and this host's login form is shown without asking the
+        # hub again, so a browser that keeps no cookie cannot loop.
         logger.warning("group login answer refused, unknown state: host=%s address=%s", host, _ip(request))
-        context = {**site_queries.site_chrome(request), "url": target.url(request), "login": _login(target)}
-        return TemplateResponse(request, "accounts/sso_failed.html", context, status=400)
+        return redirect(_login(target))
     ticket = request.GET.get("ticket", "")
     if ticket:
         if sso.holds_staff_session(request):
@@ -99,4 +97,5 @@ def _ip(request) -> str:
 
 
 def _login(target: sso.Destination) -> str:
-    return f"{reverse('accounts:login')}?{urlencode({'next': target.path if not target.host else '/'})}"
+    query = {"next": target.path if not target.host else "/", sso.DIRECT: "1"}
+    return f"{reverse('accounts:login')}?{urlencode(query)}"

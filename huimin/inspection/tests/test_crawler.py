@@ -35,6 +35,7 @@ def site():
                 "/loop1",
                 "/secret",
                 "/login-required",
+                "/accounts/login/?next=/",
                 "/error500",
                 "/slow",
                 "/bomb",
@@ -54,6 +55,11 @@ def site():
         "/secret": Route("forbidden", 403),
         "/login-required": Route(status=302, headers={"Location": "/user/login?next=/x"}),
         "/user/login?next=/x": Route(page()),
+        # A login link that goes through a login service and back to the form: it is what it says.
+        "/accounts/login/?next=/": Route(
+            status=302, headers={"Location": "/accounts/login/?next=/&direct=1"}
+        ),
+        "/accounts/login/?next=/&direct=1": Route(page()),
         "/error500": Route("oops", 500),
         "/slow": Route(page(), delay=3),
         "/bomb": Route(gzip_bomb(50), headers={"Content-Encoding": "gzip"}),

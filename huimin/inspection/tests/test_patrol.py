@@ -15,6 +15,7 @@ from huimin.inspection.document import Finding, Site
 from huimin.inspection.enums import Check, Severity
 from huimin.inspection.models import PeriodReport, Run, Target
 from huimin.inspection.tests.server import Route, SiteServer
+from huimin.sites.tests.columns import blank_column
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -65,6 +66,7 @@ def test_a_crawl_that_fails_is_logged_and_the_patrol_goes_on(outside, caplog):
 
 
 def test_a_group_sites_columns_are_judged_from_the_database_with_who_answers(demo):
+    blank_column("127.0.0.1")
     services.sync_group_targets()
     portal = Target.objects.get(site__hostname="127.0.0.1")
     guess = Finding(Check.COLUMN_STALE, Severity.DEDUCT, portal.url + "gzdt/", "工作动态", "crawler's guess")

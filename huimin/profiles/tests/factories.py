@@ -52,7 +52,7 @@ def items_on(
 
 def read(account, items, *, now=NOW, step=timedelta(minutes=5)):
     for number, item in enumerate(items):
-        services.record_read(account, item.pk, now=now + step * number)
+        services.record_page_read(account, item.pk, now=now + step * number)
 
 
 def fresh_article(hostname: str = HOST, *, title: str = "", body: str = "<p>正文。</p>", keywords: str = ""):

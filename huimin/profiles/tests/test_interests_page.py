@@ -38,7 +38,7 @@ def test_consent_is_off_for_a_new_account_and_nothing_is_recorded_then(demo):
     account = citizen()
     assert account.profiling_consent is False
     item = items_on()[0]
-    assert services.record_read(account, item.pk, now=NOW) is None
+    assert services.record_page_read(account, item.pk, now=NOW) is None
     assert services.record_search(account, "养老", site_id=None, now=NOW) is None
     assert services.record_download(account, item.pk, now=NOW) is None
     assert not Interaction.objects.filter(account=account).exists()
@@ -85,7 +85,7 @@ def test_switching_consent_off_stops_recording_at_once_and_offers_to_clear(clien
     client.post(URL + "consent/", {"consent": "off"}, **SERVER)
     stale = type(owner).objects.get(pk=owner.pk)
     stale.profiling_consent = True  # an object loaded before the switch, as in a request under way
-    assert services.record_read(stale, items_on(key="group", value="学生")[0].pk, now=NOW) is None
+    assert services.record_page_read(stale, items_on(key="group", value="学生")[0].pk, now=NOW) is None
     assert Interaction.objects.filter(account=owner).count() == before
     page = client.get(URL + "?status=off", **SERVER).content.decode()
     assert "从现在起不再记录" in page

@@ -35,7 +35,7 @@ def test_one_read_gives_each_of_the_items_tags_its_share(demo):
     account = consenting()
     item = items_on(key="group", value="老年人", kind="policy")[0]
     tags = [tuple(tag) for tag in item.tags]
-    services.record_read(account, item.pk, now=NOW)
+    services.record_page_read(account, item.pk, now=NOW)
     for key, value in tags:
         assert _weight(account, key, value) == pytest.approx(share_per_tag("read", key, len(tags)))
     assert share_per_tag("read", "industry", 4) == pytest.approx(rules().event_weights["read"] / 2)
@@ -46,10 +46,10 @@ def test_an_older_signal_counts_for_less_than_a_new_one(demo):
     account = consenting()
     old, new = items_on(key="group", value="老年人")[:2]
     half_life = timedelta(days=rules().half_life_days)
-    services.record_read(account, old.pk, now=NOW - half_life)
+    services.record_page_read(account, old.pk, now=NOW - half_life)
     stored = Interest.objects.get(account=account, key="group", value="老年人")
     first = stored.weight
-    services.record_read(account, new.pk, now=NOW)
+    services.record_page_read(account, new.pk, now=NOW)
     stored.refresh_from_db()
     added = share_per_tag("read", "group", len(new.tags))
     assert stored.weight == pytest.approx(first / 2 + added)
@@ -61,13 +61,13 @@ def test_an_older_signal_counts_for_less_than_a_new_one(demo):
 def test_reading_a_page_again_the_same_day_teaches_nothing_new(demo):
     account = consenting()
     item = items_on(key="group", value="学生")[0]
-    services.record_read(account, item.pk, now=NOW)
+    services.record_page_read(account, item.pk, now=NOW)
     once = _weight(account, "group", "学生")
-    services.record_read(account, item.pk, now=NOW + timedelta(hours=2))
+    services.record_page_read(account, item.pk, now=NOW + timedelta(hours=2))
     assert _weight(account, "group", "学生") == pytest.approx(once)
     record = Interaction.objects.get(account=account, page_id=item.pk)
     assert record.count == 1
-    services.record_read(account, item.pk, now=NOW + timedelta(days=2))
+    services.record_page_read(account, item.pk, now=NOW + timedelta(days=2))
     record.refresh_from_db()
     assert record.count == 2
     assert _weight(account, "group", "学生", NOW + timedelta(days=2)) > once * decay_factor(
@@ -89,7 +89,7 @@ def test_a_search_and_a_question_teach_the_tags_their_words_name(demo):
 def test_a_download_weighs_more_than_a_read(demo):
     reader, downloader = consenting(), consenting()
     item = items_on(key="group", value="老年人")[0]
-    services.record_read(reader, item.pk, now=NOW)
+    services.record_page_read(reader, item.pk, now=NOW)
     services.record_download(downloader, item.pk, now=NOW)
     assert _weight(downloader, "group", "老年人") == pytest.approx(
         _weight(reader, "group", "老年人") * rules().event_weights["download"] / rules().event_weights["read"]
@@ -99,7 +99,7 @@ def test_a_download_weighs_more_than_a_read(demo):
 def test_a_boosted_tag_counts_double_and_at_least_the_floor(demo):
     account = consenting()
     item = items_on(key="group", value="老年人")[0]
-    services.record_read(account, item.pk, now=NOW - timedelta(days=90))
+    services.record_page_read(account, item.pk, now=NOW - timedelta(days=90))
     faded = _weight(account, "group", "老年人")
     services.correct(account, Correction.BOOST, "group", "老年人", actor=account.user, now=NOW)
     assert _weight(account, "group", "老年人") == pytest.approx(
@@ -112,11 +112,11 @@ def test_a_blocked_tag_is_never_learned_again_until_the_block_is_lifted(demo):
     account = consenting()
     items = items_on(key="group", value="老年人")
     services.correct(account, Correction.BLOCK, "group", "老年人", actor=account.user, now=NOW)
-    services.record_read(account, items[0].pk, now=NOW)
+    services.record_page_read(account, items[0].pk, now=NOW)
     assert _weight(account, "group", "老年人") == 0
     assert ("group", "老年人") in queries.weights(account, now=NOW).blocked
     services.correct(account, Correction.UNBLOCK, "group", "老年人", actor=account.user, now=NOW)
-    services.record_read(account, items[1].pk, now=NOW)
+    services.record_page_read(account, items[1].pk, now=NOW)
     assert _weight(account, "group", "老年人") > 0
 
 
@@ -129,7 +129,7 @@ def test_tags_the_citizen_chose_count_as_interests(demo):
 def test_an_item_with_many_tags_teaches_no_more_in_all_than_one_with_few(demo):
     account = consenting()
     item = max(items_on(kind="policy"), key=lambda i: len(i.tags))
-    services.record_read(account, item.pk, now=NOW)
+    services.record_page_read(account, item.pk, now=NOW)
     total = sum(queries.weights(account, now=NOW).values.values())
     keys = [key for key, _value in item.tags]
     expected = sum(rules().key_weights[key] for key in keys) / math.sqrt(len(keys))

@@ -20,6 +20,7 @@ from huimin.sites import services
 from huimin.sites.blocks import CarouselBlock, InfoListBlock, ServiceTileBlock
 from huimin.sites.models import ColumnPage, HomePage, SiteIdentity
 
+from .columns import blank_column
 from .html import soup
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,7 @@ def test_the_portal_shows_every_block_with_the_demo_pages(client, homes):
         and tiles["政策文件库"] == "/zcwjk/"
         and tiles["智能问答"] == "/qa/"
     )
-    assert "征集调查" not in tiles  # the column is empty: no tile to an empty list
+    assert tiles["征集调查"] == "/zjdc/"  # the column lists the demo's surveys
 
     news = main.select_one(".info-list [data-tabs]")
     assert [h.get_text() for h in news.select(".home-panel-title")] == ["工作动态", "通知公告", "数据发布"]
@@ -178,6 +179,7 @@ def test_hostile_text_in_the_blocks_is_shown_as_text(client, homes):
 def test_a_link_to_a_missing_or_withdrawn_page_is_not_shown(client, homes):
     home = _home("sucheng.localhost")
     notices = ColumnPage.objects.child_of(home).get(slug="tzgg")
+    blank_column("sucheng.localhost")
     tile = {"icon": "link", "page": None, "url": ""}
     services.arrange_home(
         home,
@@ -188,7 +190,7 @@ def test_a_link_to_a_missing_or_withdrawn_page_is_not_shown(client, homes):
                     "heading": "便民服务",
                     "tiles": [
                         {**tile, "label": "不存在", "url": "/no-such-page/"},
-                        {**tile, "label": "征集调查", "url": "/zjdc/"},
+                        {**tile, "label": "意见建议", "url": "/kong/"},  # an empty column
                         {**tile, "label": "通知", "page": notices.pk},
                         {**tile, "label": "我要留言", "url": "/hudong/liuyan/"},
                         {**tile, "label": "外站", "url": "https://www.gov.cn/"},

@@ -11,6 +11,7 @@ from huimin.articles.services import publish_article
 from huimin.sites.models import ColumnPage, HomePage, SiteIdentity
 from huimin.sites.page_tags import COLUMN_TAGS, CONTENT_TAGS, SITE_TAGS
 
+from .columns import blank_column
 from .html import meta_tags, soup
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +128,8 @@ def test_column_pages_page_through_their_articles_and_tolerate_bad_page_numbers(
 
 
 def test_a_blank_column_says_it_has_no_items(client, demo):
-    document = _get(client, "127.0.0.1", "/zjdc/")
+    blank_column("127.0.0.1")
+    document = _get(client, "127.0.0.1", "/kong/")
     assert "本栏目暂无信息" in document.get_text()
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision
 
 from ..criteria import key_labels
@@ -53,7 +54,9 @@ def paused_gc():
 
 @dataclass
 class PublishOutcome:
-    status: str  # pushed / done_before / unchanged / not_pushed / not_public / gone / no_subscriptions
+    status: (
+        str  # pushed / done_before / unchanged / archive / not_pushed / not_public / gone / no_subscriptions
+    )
     publication: Publication | None = None
     matched: int = 0
     queued: int = 0
@@ -84,6 +87,16 @@ def previous_version(page: Page, revision: Revision | None):
     return True, (earlier.as_object() if earlier is not None else None)
 
 
+def is_archive(item, now: datetime) -> bool:
+    """Whether the item is dated more than `max_item_age_days` before now: old documents imported or put
+    online late (an archive) are not news to anyone, and are not pushed."""
+    dated = getattr(item, "pub_date", None)
+    if dated is None:
+        return False
+    day = timezone.localdate(dated) if isinstance(dated, datetime) else dated
+    return (timezone.localdate(now) - day).days > rules().max_item_age_days
+
+
 def decide(page: Page, revision: Revision | None, parts: dict) -> tuple[str | None, list[str]]:
     """(reason, changes): FIRST, CHANGED with what changed, or (None, []) when not worth pushing."""
     found, earlier = previous_version(page, revision)
@@ -110,6 +123,8 @@ def publish(page_id: int, revision_id: int | None = None, *, now: datetime) -> P
     kind = next(iter(facts.get("kind", ())), "")
     if kind not in PUSHED_KINDS:
         return PublishOutcome("not_pushed")
+    if is_archive(item, now):
+        return PublishOutcome("archive")
     parts = substance(item)
     reason, changed = decide(page, revision, parts)
     if reason is None:

@@ -42,6 +42,22 @@ def test_a_first_publication_reaches_the_matching_subscriber_in_the_inbox_at_onc
     assert delivery.queued_at == NOW
 
 
+def test_an_old_document_put_online_late_is_not_pushed_but_a_recent_one_is(
+    demo, clock, django_capture_on_commit_callbacks
+):
+    """An archive imported later (dated more than max_item_age_days before its publication) is not news."""
+    reader = reachable_account()
+    subscribe(reader, tags_spec(**ELDERLY))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        old = new_policy(title="关于老年人助餐服务的通知（2019年）", pub_date=NOW - timedelta(days=31))
+        recent = new_policy(title="关于老年人助餐服务的补充通知", pub_date=NOW - timedelta(days=29))
+
+    assert services.publish(old.pk, old.live_revision_id, now=NOW).status == "archive"
+    assert not Publication.objects.filter(page=old).exists()
+    assert [d.publication.page_id for d in _mine(reader)] == [recent.pk]
+
+
 def test_a_page_that_matches_nothing_of_a_subscriber_sends_it_nothing(
     demo, clock, django_capture_on_commit_callbacks
 ):
