@@ -51,8 +51,8 @@ def sqlite_database(tmp: Path):
 
 
 @contextlib.contextmanager
-def server_database(url: str, keep: bool):
-    """A fresh `huimin_bench` database on the server DATABASE_URL points at."""
+def server_database(url: str, keep: bool, name: str = PG_DATABASE):
+    """A fresh database `name` (default `huimin_bench`) on the server DATABASE_URL points at."""
     import psycopg
 
     parts = urlsplit(url)
@@ -63,14 +63,14 @@ def server_database(url: str, keep: bool):
         "password": parts.password,
     }
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}"')
-        conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield parts._replace(path=f"/{PG_DATABASE}").geturl()
+        yield parts._replace(path=f"/{name}").geturl()
     finally:
         if not keep:
             with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextlib.contextmanager
@@ -130,14 +130,23 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def fresh_database(engine: str, tmp: Path, *, keep: bool, pg_port: int, pg_settings: dict | None = None):
+def fresh_database(
+    engine: str,
+    tmp: Path,
+    *,
+    keep: bool,
+    pg_port: int,
+    pg_settings: dict | None = None,
+    name: str = PG_DATABASE,
+):
     """The context manager of a fresh database for `engine` ("sqlite" or "postgres"): SQLite in `tmp`; on
-    PostgreSQL a database on the server DATABASE_URL names, or else a throwaway cluster."""
+    PostgreSQL a database `name` on the server DATABASE_URL names (a benchmark may use one of its own so
+    that two can share a server), or else a throwaway cluster."""
     given = os.environ.get("DATABASE_URL", "")
     if engine == "sqlite":
         return sqlite_database(tmp)
     if given.startswith(("postgres://", "postgresql://", "pgsql://")):
-        return server_database(given, keep)
+        return server_database(given, keep, name)
     return throwaway_cluster(pg_port, keep, pg_settings)
 
 

@@ -26,16 +26,13 @@ Results go to bench/push/results.json and are printed as a Markdown table.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import shutil
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import common
@@ -53,41 +50,12 @@ UNUSABLE = "!"  # an unusable password hash: the bench's accounts never sign in
 # --------------------------------------------------------------------------------------------- parent
 
 
-@contextlib.contextmanager
-def _server_database(url: str, keep: bool):
-    """A fresh database of this benchmark's own on the server DATABASE_URL points at."""
-    import psycopg
-
-    parts = urlsplit(url)
-    params = {
-        "host": parts.hostname or "127.0.0.1",
-        "port": parts.port or 5432,
-        "user": parts.username,
-        "password": parts.password,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}"')
-        conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-    try:
-        yield parts._replace(path=f"/{PG_DATABASE}").geturl()
-    finally:
-        if not keep:
-            with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-
-
-def _database(engine: str, tmp: Path, keep: bool, pg_port: int):
-    given = os.environ.get("DATABASE_URL", "")
-    if engine == "postgres" and given.startswith(("postgres://", "postgresql://")):
-        return _server_database(given, keep)
-    return common.fresh_database(engine, tmp, keep=keep, pg_port=pg_port)
-
-
 def _bench_engine(engine: str, args) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"huimin-bench-push-{engine}-"))
     (tmp / "static").mkdir()
     try:
-        with _database(engine, tmp, args.keep, args.pg_port) as url:
+        database = common.fresh_database(engine, tmp, keep=args.keep, pg_port=args.pg_port, name=PG_DATABASE)
+        with database as url:
             env = {
                 **common.child_env(url, tmp),
                 # The bench times the work of the publish task itself; the sending it queues is timed apart.

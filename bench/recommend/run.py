@@ -45,7 +45,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import common
 
-common.PG_DATABASE = "huimin_bench_recommend"  # a database of its own on a shared server
+PG_DATABASE = "huimin_bench_recommend"  # a database of its own on a shared server
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 RESULTS = HERE / "results.json"
@@ -63,7 +63,7 @@ VARIANTS = ("huimin", "profile only", "readers like you only", "most popular", "
 def _bench_engine(engine: str, args) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"huimin-bench-recommend-{engine}-"))
     (tmp / "static").mkdir()
-    database = common.fresh_database(engine, tmp, keep=args.keep, pg_port=args.pg_port)
+    database = common.fresh_database(engine, tmp, keep=args.keep, pg_port=args.pg_port, name=PG_DATABASE)
     try:
         with database as url:
             env = common.child_env(url, tmp)

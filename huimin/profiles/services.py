@@ -156,8 +156,7 @@ def _item(page_id: int, now: datetime) -> Item | None:
     return Item.objects.filter(pk=page_id).first() or index_page(page_id, now=now)
 
 
-def record_page_read(account: Account, page_id: int, *, now: datetime) -> Interaction | None:
-    """A consenting citizen read a page; None when nothing was recorded (no consent, not an item)."""
+def _record_page(account: Account, kind: str, page_id: int, now: datetime) -> Interaction | None:
     if not account.profiling_consent:
         return None
     item = _item(page_id, now)
@@ -165,7 +164,7 @@ def record_page_read(account: Account, page_id: int, *, now: datetime) -> Intera
         return None
     return _record(
         account,
-        InteractionKind.READ,
+        kind,
         f"page:{item.pk}",
         tags=item.tags,
         now=now,
@@ -173,25 +172,16 @@ def record_page_read(account: Account, page_id: int, *, now: datetime) -> Intera
         page_id=item.pk,
         site_id=item.site_id,
     )
+
+
+def record_page_read(account: Account, page_id: int, *, now: datetime) -> Interaction | None:
+    """A consenting citizen read a page; None when nothing was recorded (no consent, not an item)."""
+    return _record_page(account, InteractionKind.READ, page_id, now)
 
 
 def record_download(account: Account, page_id: int, *, now: datetime) -> Interaction | None:
     """A consenting citizen downloaded a file of a page (an attachment, a dataset's resource)."""
-    if not account.profiling_consent:
-        return None
-    item = _item(page_id, now)
-    if item is None:
-        return None
-    return _record(
-        account,
-        InteractionKind.DOWNLOAD,
-        f"page:{item.pk}",
-        tags=item.tags,
-        now=now,
-        text=item.title[:MAX_TEXT],
-        page_id=item.pk,
-        site_id=item.site_id,
-    )
+    return _record_page(account, InteractionKind.DOWNLOAD, page_id, now)
 
 
 def _record_text(account: Account, kind: str, text: str, *, site_id: int | None, now: datetime):

@@ -21,10 +21,8 @@ import re
 
 import pytest
 
-from huimin.accessibility.enums import MODE_COOKIE
-from huimin.accessibility.tests.axe import assert_no_violations
 from huimin.demo.accounts import DEMO_ACCOUNTS
-from huimin.demo.tests.screens import fits, screenshots_folder
+from huimin.demo.tests.screens import check_page, set_mode, tab_to, tab_to_id
 
 pytestmark = pytest.mark.browser
 HUB, OTHER = "127.0.0.1", "shuyang.localhost"
@@ -58,25 +56,6 @@ def _code(live_demo, number: str) -> str:
     raise AssertionError(f"the server sent no code to {number}")
 
 
-def _focused(page) -> dict:
-    return page.evaluate(
-        "() => ({id: document.activeElement.id, text: document.activeElement.textContent.trim(),"
-        " tag: document.activeElement.tagName, type: document.activeElement.type || ''})"
-    )
-
-
-def _tab_to(page, predicate, limit: int = 80) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if predicate(_focused(page)):
-            return
-    raise AssertionError(f"never reached the element; last focused {_focused(page)}")
-
-
-def _tab_to_id(page, element_id: str) -> None:
-    _tab_to(page, lambda f: f["id"] == element_id)
-
-
 def _header_links(page) -> list[str]:
     controls = page.locator("header .header-account a, header .header-account button")
     # The name is a flex item of its own, on a line of its own in innerText.
@@ -86,26 +65,26 @@ def _header_links(page) -> list[str]:
 def test_a_person_registers_with_the_keyboard_alone_and_is_signed_in(page, live_demo):
     number = _mobile()
     page.goto(_url(live_demo, HUB, "/accounts/register/?next=/zcwj/"))
-    _tab_to_id(page, "id_kind_0")  # 自然人 is chosen
+    tab_to_id(page, "id_kind_0")  # 自然人 is chosen
     assert page.locator("#id_kind_0").is_checked()
-    _tab_to_id(page, "id_address")
+    tab_to_id(page, "id_address")
     page.keyboard.type(number)
-    _tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "发送验证码")
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "发送验证码")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "验证码已通过短信发送到" in page.locator(".code-notice").inner_text()
-    _tab_to_id(page, "id_code")
+    tab_to_id(page, "id_code")
     page.keyboard.type(_code(live_demo, number))
-    _tab_to_id(page, "id_display_name")
+    tab_to_id(page, "id_display_name")
     page.keyboard.type("键盘用户")
-    _tab_to_id(page, "id_password1")
+    tab_to_id(page, "id_password1")
     page.keyboard.type(PASSWORD)
-    _tab_to_id(page, "id_password2")
+    tab_to_id(page, "id_password2")
     page.keyboard.type(PASSWORD)
-    _tab_to_id(page, "id_agree")
+    tab_to_id(page, "id_agree")
     page.keyboard.press("Space")
     assert page.locator("#id_agree").is_checked()
-    _tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "注册")
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "注册")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert _without_fragment(page.url) == _url(live_demo, HUB, "/zcwj/")
@@ -166,24 +145,12 @@ def test_a_sign_in_on_another_host_is_known_at_the_hub(page, live_demo):
 
 
 def _mode(page, mode: str) -> None:
-    page.context.clear_cookies()
-    if mode != "standard":
-        for host in (HUB, OTHER):
-            page.context.add_cookies([{"name": MODE_COOKIE, "value": mode, "domain": host, "path": "/"}])
+    page.context.clear_cookies()  # signed out, too
+    set_mode(page, mode, (HUB, OTHER))
 
 
 def _check(page, name: str, mode: str) -> None:
-    """Axe, the fit and a screenshot of the page as it is, at 1280 and at 375 px."""
-    assert page.evaluate("document.documentElement.className").split()[0] == f"mode-{mode}"
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert fits(page), f"{name} scrolls sideways at {width} px in the {mode} mode"
-        assert_no_violations(page)
-        folder = screenshots_folder()
-        if folder is not None:
-            page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=str(folder / f"accounts-{name}-{mode}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    check_page(page, f"accounts-{name}", mode)
 
 
 @pytest.mark.parametrize("mode", ["standard", "elder"])

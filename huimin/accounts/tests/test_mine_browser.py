@@ -20,9 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from huimin.accessibility.enums import MODE_COOKIE
-from huimin.accessibility.tests.axe import assert_no_violations
-from huimin.demo.tests.screens import fits, screenshots_folder
+from huimin.demo.tests.screens import check_page, set_mode
 
 pytestmark = pytest.mark.browser
 HUB = "127.0.0.1"
@@ -104,23 +102,11 @@ def _demo_application(live_demo) -> str:
 
 
 def _mode(page, live_demo, mode: str) -> None:
-    page.context.clear_cookies(name=MODE_COOKIE)
-    if mode != "standard":
-        page.context.add_cookies([{"name": MODE_COOKIE, "value": mode, "domain": HUB, "path": "/"}])
+    set_mode(page, mode, (HUB,))
 
 
 def _check(page, name: str, mode: str) -> None:
-    """Axe, the fit and a screenshot of the page as it is, at 1280 and at 375 px."""
-    assert page.evaluate("document.documentElement.className").split()[0] == f"mode-{mode}"
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert fits(page), f"{name} scrolls sideways at {width} px in the {mode} mode"
-        assert_no_violations(page)
-        folder = screenshots_folder()
-        if folder is not None:
-            page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=str(folder / f"mine-{name}-{mode}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    check_page(page, f"mine-{name}", mode)
 
 
 def _submit(page, button: str) -> None:

@@ -1,6 +1,7 @@
 """Screenshots of what people see first: every demo site's home page on a phone (375 px) and a desktop
 (1280 px), the search results with a recognised question, the portal's 政府信息公开 pages and the staff's
-依申请公开 list, and the admin's 工作台 for three roles.
+依申请公开 list, the citizen's sign-in, registration and 征集调查 pages, and the admin's 工作台 for three
+roles.
 
 `make screenshots` runs this with HUIMIN_SCREENSHOTS_DIR=docs/screenshots to refresh the pictures shown in
 docs/screenshots.md; in the suite they go to a temporary folder, and each picture is checked for what a
@@ -34,6 +35,14 @@ DISCLOSURE_PAGES = [
     ("zfxxgk-catalogue", "/zfxxgk/fdzdgknr/", "规划计划"),
     ("zfxxgk-apply", "/zfxxgk/ysqgk/", "所需信息的内容描述"),
     ("zfxxgk-report", "/xxgknb/2025/", "2025年政府信息公开工作年度报告"),
+]
+# The citizen's pages (the portal): sign-in, registration, and 征集调查 with a questionnaire and its results.
+CITIZEN_PAGES = [
+    ("accounts-login", "/accounts/login/", "忘记密码"),
+    ("accounts-register", "/accounts/register/", "注册"),
+    ("zjdc", "/zjdc/", "征集调查"),
+    ("zjdc-survey", "/zjdc/wzmyd/", "填写问卷"),
+    ("zjdc-results", "/zjdc/hcp/results/", "结果反馈"),
 ]
 # (the picture's name, the person signed in)
 DESKS = [("handler", "slj-handler"), ("leader", "portal-leader"), ("admin", "admin")]
@@ -93,6 +102,19 @@ def test_the_disclosure_pages_at_phone_and_desktop_width(browser_page, live_demo
             response = page.goto(f"http://127.0.0.1:{port}{path}")
             assert response.status == 200, path
             assert words in page.locator("main").inner_text(), path
+            assert _fits(page), f"{path} at {width} px scrolls sideways"
+            _shoot(page, folder / f"{name}-{width}.jpg")
+
+
+def test_the_citizens_pages_at_phone_and_desktop_width(browser_page, live_demo, folder):
+    page, port = browser_page, live_demo["port"]
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, path, words in CITIZEN_PAGES:
+            response = page.goto(f"http://127.0.0.1:{port}{path}")
+            assert response.status == 200, path
+            assert words in page.locator("main").inner_text(), path
+            assert page.locator("header").get_by_role("link", name="登录").first.is_visible(), path
             assert _fits(page), f"{path} at {width} px scrolls sideways"
             _shoot(page, folder / f"{name}-{width}.jpg")
 

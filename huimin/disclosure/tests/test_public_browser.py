@@ -13,6 +13,7 @@ import pytest
 from huimin.accessibility.enums import MODE_COOKIE
 from huimin.accessibility.tests.axe import assert_no_violations
 from huimin.core.human_check import _number
+from huimin.demo.tests.screens import tab_to, tab_to_id
 from huimin.disclosure.tests.factories import VALID_ID_CARD
 
 pytestmark = pytest.mark.browser
@@ -46,50 +47,31 @@ def _answer(page) -> str:
     return str(a + b if op == "加" else a - b)
 
 
-def _focused(page) -> dict:
-    return page.evaluate(
-        "() => ({id: document.activeElement.id, text: document.activeElement.textContent.trim(),"
-        " tag: document.activeElement.tagName})"
-    )
-
-
-def _tab_to(page, predicate, limit: int = 120) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if predicate(_focused(page)):
-            return
-    raise AssertionError(f"never reached the element; last focused {_focused(page)}")
-
-
-def _tab_to_id(page, element_id: str) -> None:
-    _tab_to(page, lambda f: f["id"] == element_id)
-
-
 def test_an_application_is_filled_and_submitted_with_the_keyboard_alone(page, live_demo):
     _mode(page, "standard", 1280)
     assert page.goto(_url(live_demo, "/zfxxgk/ysqgk/")).status == 200
-    _tab_to_id(page, "id_applicant_type_0")  # the radio group: 公民 is chosen
+    tab_to_id(page, "id_applicant_type_0")  # the radio group: 公民 is chosen
     page.keyboard.press("Space")
-    _tab_to_id(page, "id_name")
+    tab_to_id(page, "id_name")
     page.keyboard.type("李四")
-    _tab_to_id(page, "id_id_number")
+    tab_to_id(page, "id_id_number")
     page.keyboard.type(VALID_ID_CARD)
-    _tab_to_id(page, "id_phone")
+    tab_to_id(page, "id_phone")
     page.keyboard.type(f"1370000{next(_phones):04d}")
-    _tab_to_id(page, "id_email")
+    tab_to_id(page, "id_email")
     page.keyboard.type("lisi@example.com")
-    _tab_to_id(page, "id_description")
+    tab_to_id(page, "id_description")
     page.keyboard.type("宿迁市水利局2025年度河道疏浚工程的招标文件")
-    _tab_to(page, lambda f: f["id"].startswith("id_delivery_"))  # 在线查看 is chosen; arrows move the choice
+    tab_to(page, lambda f: f["id"].startswith("id_delivery_"))  # 在线查看 is chosen; arrows move the choice
     page.keyboard.press("ArrowLeft")
     assert page.locator("#id_delivery_1").is_checked()  # 电子邮件
-    _tab_to_id(page, "id_human_answer")
+    tab_to_id(page, "id_human_answer")
     page.keyboard.type(_answer(page))
-    _tab_to(page, lambda f: f["tag"] == "BUTTON" and "核对申请" in f["text"])
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and "核对申请" in f["text"])
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "请核对您的申请"
-    _tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "确认提交")
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "确认提交")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "申请已提交"

@@ -17,9 +17,8 @@ import re
 import pytest
 
 from huimin.accessibility.enums import MODE_COOKIE
-from huimin.accessibility.tests.axe import assert_no_violations
 from huimin.demo.accounts import DEMO_ACCOUNTS
-from huimin.demo.tests.screens import fits, screenshots_folder
+from huimin.demo.tests.screens import check_page, set_mode
 
 pytestmark = pytest.mark.browser
 HUB = "127.0.0.1"
@@ -69,23 +68,11 @@ def signed_in(page, live_demo):
 
 
 def _mode(page, mode: str) -> None:
-    page.context.clear_cookies(name=MODE_COOKIE)
-    if mode != "standard":
-        page.context.add_cookies([{"name": MODE_COOKIE, "value": mode, "domain": HUB, "path": "/"}])
+    set_mode(page, mode, (HUB,))
 
 
 def _check(page, name: str, mode: str) -> None:
-    """Axe, the fit and a picture of the page as it is, at 1280 and at 375 px."""
-    assert page.evaluate("document.documentElement.className").split()[0] == f"mode-{mode}"
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert fits(page), f"{name} scrolls sideways at {width} px in the {mode} mode"
-        assert_no_violations(page)
-        folder = screenshots_folder()
-        if folder is not None:
-            page.evaluate("window.scrollTo(0, 0)")
-            page.screenshot(path=str(folder / f"profiles-{name}-{mode}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    check_page(page, f"profiles-{name}", mode)
 
 
 def _recommended(page) -> list[tuple[str, str]]:
