@@ -39,6 +39,7 @@ TEXT_TYPES = ("text/plain", "text/csv")
 FOLLOWED_KINDS = ("a", "iframe")
 MAX_REDIRECTS = 10
 MAX_URL_LENGTH = 2000
+LOGIN_CAUTION = "链接跳转到登录页面"
 LOGIN_PATH = re.compile(r"/(?:login|signin|sign-in|logon|passport|cas/login|sso)(?:[/.?]|$)", re.IGNORECASE)
 BLOCK_PAGE = re.compile(
     r"您的访问请求可能对网站造成安全威胁|访问被拦截|网站防火墙|安全狗|云锁"
@@ -359,6 +360,8 @@ class Crawler:
                 continue
             check, severity, evidence = verdict
             for page_url, homepage in self.referrers.get(target, {}).items():
+                if evidence == LOGIN_CAUTION and response.final_url == page_url:
+                    continue  # a link on a login page that comes back to it (a display mode, a language)
                 findings.append(Finding(check, severity, page_url, target, evidence, homepage))
         return findings
 
@@ -378,7 +381,7 @@ def classify(response: Response) -> tuple[Check, Severity, str] | None:
         and LOGIN_PATH.search(urlsplit(response.final_url).path)
         and not LOGIN_PATH.search(urlsplit(response.url).path)  # a login link that ends at a login form
     ):
-        return Check.LINK_CAUTION, Severity.INFO, "链接跳转到登录页面"
+        return Check.LINK_CAUTION, Severity.INFO, LOGIN_CAUTION
     return None
 
 

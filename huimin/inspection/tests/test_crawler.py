@@ -59,7 +59,11 @@ def site():
         "/accounts/login/?next=/": Route(
             status=302, headers={"Location": "/accounts/login/?next=/&direct=1"}
         ),
-        "/accounts/login/?next=/&direct=1": Route(page()),
+        "/accounts/login/?next=/&direct=1": Route(page("/mode?next=/accounts/login/?next=/%26direct=1")),
+        # On the login page, a switch of display mode that comes back to it: not a link behind a login.
+        "/mode?next=/accounts/login/?next=/%26direct=1": Route(
+            status=302, headers={"Location": "/accounts/login/?next=/&direct=1"}
+        ),
         "/error500": Route("oops", 500),
         "/slow": Route(page(), delay=3),
         "/bomb": Route(gzip_bomb(50), headers={"Content-Encoding": "gzip"}),
