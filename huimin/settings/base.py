@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "huimin.subscriptions",
     "huimin.profiles",
     "huimin.surveys",
+    "huimin.pagecache",
     "huimin.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -75,11 +76,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "huimin.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "huimin.pagecache.middleware.PageCacheMiddleware",  # a hit costs no database query: before KnownHost
     "huimin.core.middleware.KnownHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "huimin.core.replica.ReplicaReadsMiddleware",  # reads from the replica, when there is one
     "huimin.core.login.IdleTimeoutMiddleware",
     "huimin.core.otp.OTPMiddleware",  # django-otp's, see there
     "huimin.core.otp.SecondFactorMiddleware",
@@ -116,6 +119,20 @@ TEMPLATES = [
 WSGI_APPLICATION = "huimin.wsgi.application"
 
 DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'huimin.sqlite3'}")}
+# A PostgreSQL streaming replica (docs/operations.md, "Scaling out"): with DATABASE_REPLICA_URL set,
+# anonymous GET/HEAD requests for public pages and the read API read from it (huimin.core.dbrouter,
+# core/replica.py), except under HUIMIN_REPLICA_EXCLUDED_PATHS; everything else, and migrations, use the
+# primary. Tests point the alias at the test database itself (TEST MIRROR).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", "")
+HUIMIN_REPLICA_EXCLUDED_PATHS = env.list("HUIMIN_REPLICA_EXCLUDED_PATHS", ["/admin/", "/accounts/"])
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.database("DATABASE_REPLICA_URL", "")
+    if not all("postgresql" in DATABASES[alias]["ENGINE"] for alias in ("default", "replica")):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL, for DATABASE_URL as well.")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["huimin.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -301,6 +318,54 @@ HUIMIN_PUSH_PER_MINUTE = env.int("HUIMIN_PUSH_PER_MINUTE", 600, minimum=1)
 HUIMIN_PUSH_NOTICE_COLUMN_TYPES = env.list("HUIMIN_PUSH_NOTICE_COLUMN_TYPES", ["通知公告"])
 # The half-life (days) of a reader's interest weights; 0 keeps the one in huimin/profiles/data/rules.json.
 HUIMIN_PROFILE_HALF_LIFE_DAYS = env.int("HUIMIN_PROFILE_HALF_LIFE_DAYS", 0, minimum=0)
+
+# Caches. Without REDIS_URL (the embedded default) each process keeps its own memory cache ("default") and
+# whole pages are kept in files under var/cache/pages, which every process on the host shares
+# (huimin/pagecache, docs/operations.md). With REDIS_URL (e.g. redis://127.0.0.1:6379/0) both live in Redis,
+# shared by every host.
+REDIS_URL = env.str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": env.int("HUIMIN_PAGE_CACHE_MAX_ENTRIES", 20_000, minimum=100)},
+        },
+    }
+
+# Whole public pages for anonymous readers, kept until what they show changes (huimin/pagecache,
+# docs/operations.md); HUIMIN_PAGE_CACHE_SECONDS bounds how long anything not purged by a change (a survey's
+# closing hour passing, the most-read list) can stay. A front cache (Varnish) is purged with it when
+# WAGTAILFRONTENDCACHE names one, e.g. HUIMIN_FRONT_CACHE_URL=http://127.0.0.1:6081.
+HUIMIN_PAGE_CACHE = env.bool("HUIMIN_PAGE_CACHE", True)
+HUIMIN_PAGE_CACHE_SECONDS = env.int("HUIMIN_PAGE_CACHE_SECONDS", 300, minimum=1)
+# How many pages each process also keeps in memory, so a hit reads only the small purge tokens (0: none).
+HUIMIN_PAGE_CACHE_RECENT = env.int("HUIMIN_PAGE_CACHE_RECENT", 100, minimum=0)
+HUIMIN_FRONT_CACHE_URL = env.str("HUIMIN_FRONT_CACHE_URL", "")
+if HUIMIN_FRONT_CACHE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "varnish": {"BACKEND": "huimin.pagecache.frontend.BanBackend", "LOCATION": HUIMIN_FRONT_CACHE_URL}
+    }
+
+# Sessions: in the database; with REDIS_URL, read through Redis and written to both ("cached_db"), so every
+# app server finds a session at once without a database read, and a Redis restart or eviction signs nobody
+# out (the page cache shares that Redis). Rate limits (huimin/core/throttle.py) move to Redis with REDIS_URL.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif DATABASE_REPLICA_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DATABASE_REPLICA_URL needs REDIS_URL, where app servers share its fence.")
 
 TASKS = {"default": {"BACKEND": env.str("HUIMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

@@ -41,7 +41,10 @@ X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview shows the page in a frame of
 # security.W019 asks for DENY, which would break that preview; CSP frame-ancestors 'self' says the same.
 SILENCED_SYSTEM_CHECKS = ["security.W008", "security.W019"]
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", 60, minimum=0)
-DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE  # noqa: F405
+# Persistent connections, checked before reuse so that a restarted primary or replica costs no failed request.
+for _alias in DATABASES:  # noqa: F405 - default, and the replica when DATABASE_REPLICA_URL is set
+    DATABASES[_alias]["CONN_MAX_AGE"] = CONN_MAX_AGE  # noqa: F405
+    DATABASES[_alias]["CONN_HEALTH_CHECKS"] = CONN_MAX_AGE > 0  # noqa: F405
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", 25, minimum=1)

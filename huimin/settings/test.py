@@ -17,5 +17,13 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 HUIMIN_SMS_BACKEND = "huimin.core.notify.LocmemSms"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
+# Tests read what they just wrote through the database; the page cache's own tests turn it on.
+HUIMIN_PAGE_CACHE = False
+HUIMIN_FRONT_CACHE_URL = ""
+WAGTAILFRONTENDCACHE = {}
 HUIMIN_SECOND_FACTOR = True  # whatever the developer's environment says
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from huimin.core.commands import progress_bar
 from huimin.demo.builder import build_demo, load_spec, planned_article_count
+from huimin.pagecache.services import purge_all
 
 
 class Command(BaseCommand):
@@ -27,8 +28,11 @@ class Command(BaseCommand):
             raise CommandError(f"端口 {port} 无效，应在 1–65535 之间。")
         total = planned_article_count(load_spec())
         # Every page published would log a line; the progress bar says enough.
-        with progress_bar("装入演示数据", total=total, hidden=json, quiet=("wagtail",)) as (progress, bar):
+        with progress_bar(
+            "装入演示数据", total=total, hidden=json, quiet=("wagtail", "huimin.pagecache")
+        ) as (progress, bar):
             result = build_demo(port=port, advance=lambda n: progress.advance(bar, n))
+        purge_all(reason="演示数据已装入")  # pages kept from an earlier database must not be served
         if json:
             self.stdout.write(_as_json(result))
             return
