@@ -212,9 +212,19 @@ def lookup(request) -> tuple[dict | None, Ticket]:
     return None, ticket
 
 
-def _hostname_of_page(page) -> str | None:
-    site = page.get_site()
-    return site.hostname.lower() if site is not None else None
+def _site_roots() -> list[tuple[str, str]]:
+    """(root page path, hostname) of every site, deepest root first and the default site first among equals:
+    read from the database, not from Wagtail's cached root paths, which may name a site deleted since."""
+    from wagtail.models import Site
+
+    rows = Site.objects.values_list("root_page__path", "hostname", "is_default_site")
+    ordered = sorted(rows, key=lambda row: (-len(row[0]), not row[2]))
+    return [(path, hostname.lower()) for path, hostname, _default in ordered]
+
+
+def _hostname_of_page(page, roots: list[tuple[str, str]]) -> str | None:
+    """The host that serves `page`: the site whose root is the page or its nearest ancestor."""
+    return next((hostname for path, hostname in roots if page.path.startswith(path)), None)
 
 
 def stale_by_pages(pages) -> tuple[set[str], set[str], set[int]]:
@@ -227,11 +237,12 @@ def stale_by_pages(pages) -> tuple[set[str], set[str], set[int]]:
     hostnames_lists: set[str] = set()
     page_ids: set[int] = set()
     watched: set[int] = set()  # the pages and their ancestors: whoever refers to them shows them
+    roots = _site_roots()
     for page in pages:
         if page.pk is None:
             continue
         page_ids.add(page.pk)
-        hostname = _hostname_of_page(page)
+        hostname = _hostname_of_page(page, roots)
         if hostname is None:
             continue
         if kind_of(page) == KIND_LIST:  # a column or section: the navigation and site map show it
@@ -251,25 +262,26 @@ def stale_by_pages(pages) -> tuple[set[str], set[str], set[int]]:
     related = {int(pk) for pk in [*inbound, *outbound]} - page_ids
     for other in Page.objects.filter(pk__in=related).only("pk", "path", "depth", "url_path"):
         page_ids.add(other.pk)
-        hostname = _hostname_of_page(other)
+        hostname = _hostname_of_page(other, roots)
         if hostname is not None:
             hostnames_lists.add(hostname)
-    hostnames_lists.update(gathering_hostnames())
+    hostnames_lists.update(gathering_hostnames(roots))
     return hostnames_all, hostnames_lists, page_ids
 
 
-def gathering_hostnames() -> set[str]:
+def gathering_hostnames(roots: list[tuple[str, str]] | None = None) -> set[str]:
     """The hosts of the pages that gather the whole group (汇集全市: the portal's policy library, guide
     index and data catalogue, any page type with a true `aggregate_group`): a change anywhere shows in their
     lists."""
     from django.apps import apps
     from wagtail.models import Page
 
+    roots = _site_roots() if roots is None else roots
     hostnames = set()
     for model in apps.get_models():
         if issubclass(model, Page) and any(f.name == "aggregate_group" for f in model._meta.local_fields):
             for page in model.objects.live().filter(aggregate_group=True).only("pk", "path", "url_path"):
-                hostname = _hostname_of_page(page)
+                hostname = _hostname_of_page(page, roots)
                 if hostname is not None:
                     hostnames.add(hostname)
     return hostnames

@@ -2,7 +2,6 @@
 HTML page has the header search box and the main navigation, and every page below the home page has
 breadcrumbs. Bounded: every distinct path once, at most a couple of query-string variants of each."""
 
-import time
 from collections import Counter, deque
 from urllib.parse import urlsplit
 
@@ -15,7 +14,6 @@ HOSTS = ["127.0.0.1", "shuyang.localhost", "sucheng.localhost", "slj.localhost",
 SKIP = ("/admin/", "/documents/", "/media/", "/static/", "/api/", "/moshi/", "/open311/", "/catalog.jsonld")
 QUERY_VARIANTS = 2  # per path
 MAX_PAGES_PER_SITE = 1500
-TIME_LIMIT = 120  # seconds for all five sites: about 30 on an idle machine, a guard against a runaway crawl
 
 
 def _same_host_links(page, base_path: str):
@@ -28,13 +26,12 @@ def _same_host_links(page, base_path: str):
         yield parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _crawl(host: str, deadline: float) -> tuple[int, list[str]]:
+def _crawl(host: str) -> tuple[int, list[str]]:
     client = Client()
     headers = {"HTTP_HOST": f"{host}:8000"}
     seen, variants = {"/"}, Counter()
     queue, problems, pages = deque(["/"]), [], 0
     while queue and pages < MAX_PAGES_PER_SITE:
-        assert time.monotonic() < deadline, f"the crawl of {host} is too slow ({pages} pages so far)"
         url = queue.popleft()
         response = client.get(url, **headers)
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
@@ -64,10 +61,9 @@ def _crawl(host: str, deadline: float) -> tuple[int, list[str]]:
 
 
 def test_every_page_of_every_demo_site_has_the_search_box_the_navigation_and_breadcrumbs(demo):
-    deadline = time.monotonic() + TIME_LIMIT
     problems, counts = [], {}
     for host in HOSTS:
-        counts[host], found = _crawl(host, deadline)
+        counts[host], found = _crawl(host)
         problems += found
     assert not problems, "\n".join(problems[:50])
     # The crawl really went through the sites: their columns, articles, tools and section pages.
