@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/inspect/run.py [--pages 5000] [--concurrency 32]
                                           [--tools ceiling,huimin,linkchecker] [--server auto|nginx|aiohttp]
+                                          [--workers N] [--wait-idle 120]
 
 In one run:
 
@@ -10,18 +11,26 @@ In one run:
 2. the server: server.py serves it on a free loopback port with nginx (installed from Debian when missing
    and running as root) or else aiohttp; every response carries `LinkChecker: on`;
 3. the crawlers, one after the other, each as a process of its own, all at the same `--concurrency` and
-   none with a per-host delay:
+   none with a per-host delay, each after the machine's load average has fallen under 1.5 (waiting up to
+   `--wait-idle` seconds; the load before each run is recorded):
    - ceiling.py, a bare asyncio + aiohttp breadth-first fetch-and-regex loop (the reference ceiling);
    - `huimin inspect URL --max-pages N --concurrency C --rate 0 --format json --out report.json`, N being
-     every URL the site's <a> links reach (pages, attachments, broken targets) plus 100;
+     every URL the site's <a> links reach (pages, attachments, broken targets) plus 100, with its default
+     page-check workers (one per core) unless `--workers` is given; its bytecode (the project's, the
+     standard library's and the dependencies' a crawl imports) is compiled before the timed run, into the
+     temporary directory, by compileall and one small untimed crawl served by a server of its own, as an
+     installed package has it, whatever PYTHONDONTWRITEBYTECODE says;
    - LinkChecker 10.6.0 from its own venv (bench/inspect/.venv-linkchecker, made on first use) with a
      linkcheckerrc: `threads` = C, `maxrequestspersecond` = 1,000,000, unlimited recursion, internal
      links only, CSV output of every URL;
-   each timed (wall clock, start-up included), its peak RSS the larger of its process tree's sampled
-   every 50 ms from /proc and the kernel's ru_maxrss;
+   each timed (wall clock, start-up included), its CPU time (its own and its children's), its peak memory
+   as the largest RSS sum of its process tree sampled every 50 ms (and the kernel's ru_maxrss) and as the
+   largest PSS sum sampled every 0.5 s (forked workers share their pages with the crawler: RSS counts
+   them once per process, PSS once);
 4. the verdict: pages checked, the broken targets found against the planted ones (missed, false), and the
-   requests each crawler made as nginx's access log counts them. Printed as a Markdown table with the
-   speed ratio Huimin / LinkChecker, saved to bench/inspect/last_results.json.
+   requests each crawler made as nginx's access log counts them (URLs a second: those requests over the
+   wall time). Printed as a Markdown table with the speed ratios Huimin / LinkChecker and Huimin /
+   ceiling, saved to bench/inspect/last_results.json.
 
 Exits 1 when Huimin misses a planted broken link, 2 when it misses none but reports working URLs as
 broken, 3 when `huimin inspect` is not available or writes no report.
@@ -97,7 +106,10 @@ class Run:
     cpu_seconds: float = 0.0  # user + system CPU of the tool's processes (steady under others' load)
     server_cpu_seconds: float = 0.0  # CPU the server's processes used during the run
     load_before: float = 0.0  # the machine's 1-minute load average just before (others' work shows here)
+    machine_cpu_seconds: float = 0.0  # CPU the whole machine used during the run (/proc/stat)
+    others_cpu_seconds: float = 0.0  # of which neither the tool's nor the server's: other work on the machine
     maxrss_mb: float = 0.0  # the kernel's ru_maxrss (the largest single process of the tree, exact)
+    peak_pss_mb: float = 0.0  # the process tree's proportional set size, sampled every 0.5 s
     pages: int = 0
     urls: int | None = None  # URLs the tool reports having checked, when it says
     requests: dict = field(default_factory=dict)  # from the server's access log
@@ -112,6 +124,11 @@ class Run:
     @property
     def pages_per_second(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
+
+    @property
+    def urls_per_second(self) -> float:
+        total = self.requests.get("total", 0)
+        return total / self.seconds if self.seconds and total else 0.0
 
 
 # ---------------------------------------------------------------------------------------- measuring
@@ -165,24 +182,51 @@ def _rss_kb(pids: list[int]) -> int:
     return total
 
 
+def _machine_cpu_seconds() -> float:
+    """CPU time the whole machine has spent busy since boot (every core: user, system, interrupts, steal)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _pss_kb(pids: list[int]) -> int:
+    """Proportional set size of these processes, in KiB: pages shared by n processes count 1/n in each."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total
+
+
 def measure(run: Run, *, timeout: float, env: dict | None = None, log: Path) -> Run:
-    """Run `run.command` in a session of its own; wall time, peak tree RSS, exit code. Output to `log`."""
+    """Run `run.command` in a session of its own; wall time, peak tree RSS and PSS, exit code. Output to
+    `log`."""
     run.load_before = round(os.getloadavg()[0], 2)
     common.log(f"[{run.tool}] {' '.join(run.command)} (load average {run.load_before})")
     with log.open("wb") as out:
+        machine_began = _machine_cpu_seconds()
         began = time.monotonic()
         process = subprocess.Popen(  # noqa: S603 - fixed argument lists of the benchmark
             run.command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO, start_new_session=True
         )
-        peak, done = 0, threading.Event()
+        peak, peak_pss, done = 0, 0, threading.Event()
 
         def sample() -> None:
-            # RSS every 50 ms; the list of descendants (a scan of /proc) refreshed every second
-            nonlocal peak
+            # RSS every 50 ms, PSS (dearer to read) every 0.5 s; the list of descendants (a scan of /proc)
+            # refreshed every 0.5 s
+            nonlocal peak, peak_pss
             tree, rounds = [process.pid], 0
             while not done.is_set():
-                if rounds % 20 == 0:
+                if rounds % 10 == 0:
                     tree = _descendants(process.pid)
+                    peak_pss = max(peak_pss, _pss_kb(tree))
                 rounds += 1
                 peak = max(peak, _rss_kb(tree))
                 done.wait(0.05)
@@ -201,10 +245,12 @@ def measure(run: Run, *, timeout: float, env: dict | None = None, log: Path) -> 
         finally:
             timer.cancel()
         run.seconds = time.monotonic() - began
+        run.machine_cpu_seconds = round(_machine_cpu_seconds() - machine_began, 1)
         done.set()
         sampler.join()
         process.returncode = run.exit_code = os.waitstatus_to_exitcode(status)
     run.sampled_rss_mb = round(peak / 1024, 1)
+    run.peak_pss_mb = round(peak_pss / 1024, 1)
     run.maxrss_mb = round(usage.ru_maxrss / 1024, 1)
     run.cpu_seconds = round(usage.ru_utime + usage.ru_stime, 1)
     run.peak_rss_mb = max(run.sampled_rss_mb, run.maxrss_mb)
@@ -272,6 +318,43 @@ def run_ceiling(url: str, args, tmp: Path, planted: set[str]) -> Run:
     return run
 
 
+def huimin_env(tmp: Path) -> dict:
+    """Huimin's environment: warnings only in its log, and its bytecode compiled into `tmp`
+    (PYTHONPYCACHEPREFIX) before it is timed, as an installed package has it (a machine may set
+    PYTHONDONTWRITEBYTECODE, which would make every run compile the project's ~400 modules again). With a
+    prefix, Python reads the bytecode of every module there, the standard library's and the dependencies'
+    too: `warm_up` fills it with those a crawl imports."""
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "PYTHONPYCACHEPREFIX": str(tmp / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    common.run([sys.executable, "-m", "compileall", "-q", "-j", "0", str(REPO / "huimin")], env=env)
+    return env
+
+
+def warm_up(site: Path, env: dict, tmp: Path) -> None:
+    """One small untimed `huimin inspect` of the site served by a server of its own (so that nginx's log
+    counts none of its requests), which compiles the bytecode of every module a crawl imports: the timed
+    run starts as an installed Huimin does, its bytecode there."""
+    import functools
+    import http.server
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        options = ["--max-pages", "30", "--rate", "0", "--format", "json", "--out", str(tmp / "warm-up.json")]
+        began = time.monotonic()
+        subprocess.run(  # noqa: S603 - our own command
+            [str(HUIMIN), "inspect", url, *options], env=env, cwd=REPO, capture_output=True, check=False
+        )
+        httpd.shutdown()
+    common.log(f"[huimin] warm-up crawl (bytecode compiled) in {time.monotonic() - began:.1f} s")
+
+
 def run_huimin(url: str, args, tmp: Path, planted: set[str], max_pages: int) -> Run:
     report = tmp / "report.json"
     options = {
@@ -281,9 +364,11 @@ def run_huimin(url: str, args, tmp: Path, planted: set[str], max_pages: int) -> 
         "--format": "json",
         "--out": report,
     }
+    if args.workers is not None:
+        options["--workers"] = args.workers
     command = [str(HUIMIN), "inspect", url, *(str(part) for option in options.items() for part in option)]
     run = Run("huimin", command)
-    env = {**os.environ, "LOG_LEVEL": "WARNING"}
+    env = args.huimin_env
     measure(run, timeout=args.timeout, env=env, log=tmp / "huimin.log")
     if not report.exists():
         run.error = run.error or f"exit {run.exit_code}, no report: see the log"
@@ -373,19 +458,21 @@ def machine() -> dict:
 
 def table(runs: list[Run], planted: int) -> str:
     lines = [
-        "| tool | pages | seconds | pages/s | broken found / planted | missed | false | peak RSS MB "
-        "| requests | CPU s | server CPU s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| tool | pages | seconds | pages/s | URLs/s | broken found / planted | missed | false "
+        "| peak RSS MB | peak PSS MB | requests | CPU s | server CPU s | others' CPU s | load before |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         if run.error and not run.pages:
-            lines.append(f"| {run.tool} | — | — | — | — | — | — | — | — | — | {run.error} |")
+            lines.append(f"| {run.tool} |{' — |' * 13} {run.error} |")
             continue
         found = len(run.found) - len(run.false)
         lines.append(
             f"| {run.tool} | {run.pages:,} | {run.seconds:.1f} | {run.pages_per_second:,.0f} | "
-            f"{found} / {planted} | {len(run.missed)} | {len(run.false)} | {run.peak_rss_mb:.0f} | "
-            f"{run.requests.get('total', '—')} | {run.cpu_seconds:.1f} | {run.server_cpu_seconds:.1f} |"
+            f"{run.urls_per_second:,.0f} | {found} / {planted} | {len(run.missed)} | {len(run.false)} | "
+            f"{run.peak_rss_mb:.0f} | {run.peak_pss_mb:.0f} | {run.requests.get('total', '—')} | "
+            f"{run.cpu_seconds:.1f} | {run.server_cpu_seconds:.1f} | {run.others_cpu_seconds:.1f} | "
+            f"{run.load_before:.2f} |"
         )
     return "\n".join(lines)
 
@@ -400,6 +487,12 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=18300)
     parser.add_argument("--timeout", type=float, default=1800, help="seconds one crawler may take")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--workers", type=int, help="`huimin inspect --workers` (default: the command's own, one per core)"
+    )
+    parser.add_argument(
+        "--wait-idle", type=float, default=120, help="seconds to wait for a load under 1.5 before each"
+    )
     args = parser.parse_args()
     tools = [tool.strip() for tool in args.tools.split(",") if tool.strip()]
     unknown = set(tools) - set(TOOLS)
@@ -417,6 +510,7 @@ def main() -> int:
     tmp.chmod(0o755)  # nginx's workers (nobody) read the site from here
     try:
         began = time.monotonic()
+        args.huimin_env = huimin_env(tmp) if "huimin" in tools and huimin_ready else None
         manifest = sitegen.generate(tmp / "site", args.pages, args.seed)
         planted = set(manifest.broken)
         html_pages = set(manifest.pages)
@@ -431,7 +525,10 @@ def main() -> int:
             tmp / "site", common.free_port(args.port), args.server, workdir=tmp / "server"
         ) as served:
             common.log(f"server: {served.kind} {served.version} at {served.url}")
+            if args.huimin_env is not None:
+                warm_up(tmp / "site", args.huimin_env, tmp)
             for tool in tools:
+                common.wait_for_quiet(args.wait_idle, tool)
                 server_cpu = _cpu_seconds(served.pid)
                 if tool == "ceiling":
                     runs.append(run_ceiling(served.url, args, tmp, planted))
@@ -442,7 +539,10 @@ def main() -> int:
                         runs.append(Run("huimin", [], error="`huimin inspect` not available: pending"))
                 else:
                     runs.append(run_linkchecker(served.url, args, tmp, planted, html_pages))
-                runs[-1].server_cpu_seconds = round(_cpu_seconds(served.pid) - server_cpu, 2)
+                run = runs[-1]
+                run.server_cpu_seconds = round(_cpu_seconds(served.pid) - server_cpu, 2)
+                others = run.machine_cpu_seconds - run.cpu_seconds - run.server_cpu_seconds
+                run.others_cpu_seconds = round(max(0.0, others), 1)
         count_requests(served.access_log, runs)
     finally:
         if args.keep:
@@ -456,13 +556,27 @@ def main() -> int:
         if "huimin" in by_tool and other in by_tool:
             mine, theirs = by_tool["huimin"].pages_per_second, by_tool[other].pages_per_second
             ratios[name] = round(mine / theirs, 2) if mine and theirs else None
+            mine, theirs = by_tool["huimin"].urls_per_second, by_tool[other].urls_per_second
+            ratios[f"{name}_urls"] = round(mine / theirs, 2) if mine and theirs else None
     results = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
-        "arguments": {"pages": args.pages, "concurrency": args.concurrency, "seed": args.seed},
+        "arguments": {
+            "pages": args.pages,
+            "concurrency": args.concurrency,
+            "seed": args.seed,
+            "workers": args.workers,
+        },
         "server": {"kind": served.kind, "version": served.version},
         "site": {**manifest.as_json(), "huimin_max_pages": max_pages},
-        "runs": [{**asdict(run), "pages_per_second": round(run.pages_per_second, 1)} for run in runs],
+        "runs": [
+            {
+                **asdict(run),
+                "pages_per_second": round(run.pages_per_second, 1),
+                "urls_per_second": round(run.urls_per_second, 1),
+            }
+            for run in runs
+        ],
         "ratios": ratios,
     }
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -473,9 +587,12 @@ def main() -> int:
     )
     print(table(runs, len(planted)))
     if ratios.get("huimin_over_linkchecker"):
-        print(f"\nspeed Huimin / LinkChecker: {ratios['huimin_over_linkchecker']:.2f}×")
+        urls = ratios.get("huimin_over_linkchecker_urls")
+        pages = ratios["huimin_over_linkchecker"]
+        print(f"\nspeed Huimin / LinkChecker: {pages:.2f}× pages/s, {urls}× URLs/s")
     if ratios.get("huimin_over_ceiling"):
-        print(f"speed Huimin / ceiling: {ratios['huimin_over_ceiling']:.2f}×")
+        urls = ratios.get("huimin_over_ceiling_urls")
+        print(f"speed Huimin / ceiling: {ratios['huimin_over_ceiling']:.2f}× pages/s, {urls}× URLs/s")
     for run in runs:
         for label, items in (("missed", run.missed), ("false", run.false)):
             if items:

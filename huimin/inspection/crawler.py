@@ -6,6 +6,10 @@ asyncio with aiohttp: one connection pool of `concurrency` connections, redirect
 loops and login pages), bodies read only for pages and text attachments and never past `max_bytes`
 (compression bombs and endless downloads stop there). Nothing a site sends stops a crawl: every failure
 becomes a `Response` with an `error`, and every failing link a finding.
+
+The page work (decoding, parsing, the page checks, resolving the links) is `check_page`, run in this
+process or, with `Options.workers`, in that many forked worker processes (`pool.py`) while the fetch loop
+stays here: the same function on the same input either way, so the findings are the same.
 """
 
 from __future__ import annotations
@@ -21,16 +25,17 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
 import aiohttp
 
-from .document import Finding, Page, Response, Site
+from .document import Finding, Response, Site
 from .enums import Check, Severity
 from .parse import build_page
+from .pool import PageSkipped, WorkerPool
 
 logger = logging.getLogger(__name__)
 USER_AGENT = "HuiminInspector/1.0 (government website inspection)"
@@ -39,6 +44,7 @@ TEXT_TYPES = ("text/plain", "text/csv")
 FOLLOWED_KINDS = ("a", "iframe")
 MAX_REDIRECTS = 10
 MAX_URL_LENGTH = 2000
+MAX_REMEMBERED = 200_000  # URLs whose scope a crawl remembers (as many as `normalise` keeps)
 LOGIN_CAUTION = "链接跳转到登录页面"
 LOGIN_PATH = re.compile(r"/(?:login|signin|sign-in|logon|passport|cas/login|sso)(?:[/.?]|$)", re.IGNORECASE)
 BLOCK_PAGE = re.compile(
@@ -70,6 +76,7 @@ class Options:
     robots: bool = True
     check_external: bool = True
     user_agent: str = USER_AGENT
+    workers: int = 0  # processes building and checking pages (`pool.py`); 0: all in the crawling process
 
 
 @dataclass
@@ -83,7 +90,7 @@ class Crawl:
     seconds: float = 0.0
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=MAX_REMEMBERED)
 def normalise(url: str) -> str | None:
     """Scheme and host lower-cased, default port and fragment dropped; None for what cannot be fetched."""
     if len(url) > MAX_URL_LENGTH:
@@ -99,6 +106,45 @@ def normalise(url: str) -> str | None:
     if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     return urlunsplit((parts.scheme, host, parts.path or "/", parts.query, ""))
+
+
+# What the crawl does with a link found on a page (`check_page` decides, the fetch loop acts).
+FOLLOW = 0  # a page or frame of the site: crawled
+CHECK = 1  # anything else of the site, or of another site when those are checked: its status checked
+NOTE = 2  # another site's, not checked (`--no-external`): only where it is linked is kept
+
+
+class PageResult(NamedTuple):
+    """What the fetch loop needs from a page once it is built and checked: its own URL, its distinct links
+    as (normalised target, FOLLOW/CHECK/NOTE) in the order the page gives them, the page checks' findings,
+    and whether it is a firewall's block page."""
+
+    url: str
+    links: list[tuple[str, int]]
+    findings: list[Finding]
+    blocked: bool
+
+
+def check_page(
+    job: tuple[Response, bool, int], *, site: Site, page_checks: Callable, in_scope: Callable, external: bool
+) -> PageResult:
+    """Build the page of a fetched HTML response (`job`: the response, whether it is the homepage, its
+    depth), run the page checks on it and resolve its links. Pure: the same job gives the same result in
+    any process."""
+    response, is_homepage, depth = job
+    page = build_page(response, is_homepage=is_homepage, depth=depth)
+    findings = list(page_checks(page, site))
+    links, known = [], set()
+    for link in page.links:
+        target = normalise(link.url)
+        if target is None:
+            continue
+        ours = in_scope(target)
+        action = FOLLOW if ours and link.kind in FOLLOWED_KINDS else CHECK if ours or external else NOTE
+        if (target, action) not in known:
+            known.add((target, action))
+            links.append((target, action))
+    return PageResult(page.url, links, findings, BLOCK_PAGE.search(page.html[:20000]) is not None)
 
 
 class _Resolver(aiohttp.ThreadedResolver):
@@ -146,6 +192,7 @@ class Crawler:
             raise ValueError("网址无效：请提供以 http:// 或 https:// 开头的完整网址。")
         self.start_url = start
         self.scope = urlsplit(start).hostname or ""
+        self._in_scope: dict[str, bool] = {}  # URL → in scope (each process fills its own)
         self.seen: set[str] = set()
         self.checked: dict[str, Response] = {}
         self.pending_checks: dict[str, asyncio.Task] = {}
@@ -157,12 +204,25 @@ class Crawler:
         self.slots = asyncio.Semaphore(options.concurrency)
         self.robots: RobotFileParser | None = None
         self.enqueued = 0
+        self.pool = None  # the page-check workers (`pool.WorkerPool`) while a crawl with workers runs
+        self.page_work = partial(
+            check_page,
+            site=site,
+            page_checks=self.page_checks,
+            in_scope=self.in_scope,
+            external=options.check_external,
+        )
 
     # --- scope and robots ---------------------------------------------------------------------------
 
     def in_scope(self, url: str) -> bool:
-        host = urlsplit(url).hostname or ""
-        return host == self.scope or (self.options.subdomains and host.endswith("." + self.scope))
+        known = self._in_scope.get(url)
+        if known is None:
+            host = urlsplit(url).hostname or ""
+            known = host == self.scope or (self.options.subdomains and host.endswith("." + self.scope))
+            if len(self._in_scope) < MAX_REMEMBERED:  # a page links the same site's URLs again and again
+                self._in_scope[url] = known
+        return known
 
     def allowed(self, url: str) -> bool:
         return self.robots is None or self.robots.can_fetch(self.options.user_agent, url)
@@ -186,7 +246,8 @@ class Crawler:
         chain: list[str] = []
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            await self.limiter.wait(urlsplit(current).netloc)
+            if self.limiter.interval:
+                await self.limiter.wait(urlsplit(current).netloc)
             try:
                 async with self.slots, session.request(method, current, allow_redirects=False) as answer:
                     headers = {k.lower(): v for k, v in answer.headers.items()}
@@ -272,29 +333,23 @@ class Crawler:
             if final in self.seen:
                 return  # an alias of a page crawled under its own address (a switch link, a short URL)
             self.seen.add(final)
-        page = build_page(response, is_homepage=is_home, depth=depth)
+        job = (response, is_home, depth)
+        try:
+            page = self.page_work(job) if self.pool is None else await self.pool.run(job, url)
+        except PageSkipped:
+            return  # it stopped two workers; the pool has logged it
         self.crawl.pages_crawled += 1
-        self.crawl.findings.extend(self.page_checks(page, self.site))
-        self._caution_for_page(page, url)
-        for link in page.links:
-            target = normalise(link.url)
-            if target is None:
-                continue
-            self.referrers[target][page.url] = page.is_homepage
-            if self.in_scope(target) and link.kind in FOLLOWED_KINDS:
+        self.crawl.findings.extend(page.findings)
+        if page.blocked:  # a firewall's block page is reported for its referrers as a caution
+            self.checked[url] = Response(url, page.url, 403, "", response.headers)
+        referrers, pending, seen = self.referrers, self.pending_checks, self.seen
+        for target, action in page.links:
+            referrers[target][page.url] = is_home
+            if action == FOLLOW:
                 self._enqueue(target, depth + 1)
-            elif (
-                target not in self.pending_checks
-                and target not in self.seen
-                and (self.in_scope(target) or self.options.check_external)
-            ):
-                self.pending_checks[target] = asyncio.ensure_future(self._check(session, target))
+            elif action == CHECK and target not in pending and target not in seen:
+                pending[target] = asyncio.ensure_future(self._check(session, target))
         self.progress(self.crawl.pages_crawled, self.enqueued)
-
-    def _caution_for_page(self, page: Page, url: str) -> None:
-        """A page that is a firewall's block page is reported for its referrers as a caution."""
-        if BLOCK_PAGE.search(page.html[:20000]):
-            self.checked[url] = Response(url, page.url, 403, "", page.response.headers)
 
     async def _check(self, session, url: str) -> None:
         self.checked[url] = await self.fetch(session, url, read=False, method="HEAD")
@@ -313,8 +368,27 @@ class Crawler:
             connector=connector, timeout=timeout, headers=headers, cookie_jar=aiohttp.DummyCookieJar()
         )
 
+    async def _start_pool(self) -> None:
+        """The page-check workers, forked before the crawl starts any thread, after what the checks share
+        across pages (the safety dictionary) is resolved here, once, for all of them."""
+        from .checks import prepare
+
+        prepare(self.site)
+        self.pool = await WorkerPool(self.page_work, self.options.workers).start()
+
     async def run(self) -> Crawl:
         began = time.monotonic()
+        try:
+            if self.options.workers > 0:
+                await self._start_pool()
+            return await self._run()
+        finally:
+            if self.pool is not None:
+                await self.pool.close()
+                self.pool = None
+            self.crawl.seconds = time.monotonic() - began
+
+    async def _run(self) -> Crawl:
         options = self.options
         async with self.session() as session:
             await self._load_robots(session)
@@ -338,7 +412,6 @@ class Crawler:
                 from .probes import probe_site  # HTTPS, exposed files: a few requests of their own
 
                 self.crawl.findings.extend(await probe_site(self, session))
-        self.crawl.seconds = time.monotonic() - began
         return self.crawl
 
     def _unreachable(self) -> Finding:

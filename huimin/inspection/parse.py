@@ -76,13 +76,15 @@ def links_of(tree: LexborHTMLParser, url: str) -> list[Link]:
     origin = f"{parts.scheme}://{parts.netloc}"
     for selector, attribute, kind in LINK_SOURCES:
         for node in tree.css(selector):
-            rel = (node.attributes.get("rel") or "").lower()
-            if kind == "css" and "stylesheet" not in rel and "icon" not in rel:
-                continue
-            target = absolute(base, node.attributes.get(attribute) or "", origin)
+            attributes = node.attributes  # a dict built anew on each access: read once
+            if kind == "css":
+                rel = (attributes.get("rel") or "").lower()
+                if "stylesheet" not in rel and "icon" not in rel:
+                    continue
+            target = absolute(base, attributes.get(attribute) or "", origin)
             if target is None:
                 continue
-            text = node.text(strip=True) if kind == "a" else (node.attributes.get("alt") or "")
+            text = node.text(strip=True) if kind == "a" else (attributes.get("alt") or "")
             found.append(Link(target, kind, " ".join(text.split())[:200]))
     return found
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from ..document import Finding, Page, Site
 from .accessibility import accessibility
 from .dark_links import dark_link
-from .expressions import sensitive_expression
+from .expressions import dictionary_for, sensitive_expression
 from .headers import insecure
 from .identity import error_report_entry_missing, footer_incomplete, site_code_invalid
 from .privacy import privacy_in_text, privacy_leak
@@ -39,6 +39,13 @@ PAGE_CHECKS: list[PageCheck] = [
 ]
 
 
+def prepare(site: Site) -> None:
+    """Resolve once, in the crawling process, what the checks of every page of `site` share and would
+    otherwise fetch on the first page: the safety dictionary in force (a database read). Worker processes
+    forked afterwards inherit it with the site and never touch the database."""
+    dictionary_for(site)
+
+
 def run_page_checks(page: Page, site: Site, checks: Iterable[PageCheck] | None = None) -> list[Finding]:
     """All findings of all checks on one page. A check that fails is logged and skipped: one bad page or
     one bug must not hide the other checks' findings."""
@@ -59,6 +66,7 @@ __all__ = [
     "PageCheck",
     "dated_items",
     "page_kind",
+    "prepare",
     "privacy_in_text",
     "run_page_checks",
 ]

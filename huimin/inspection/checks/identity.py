@@ -19,9 +19,11 @@ SITE_CODE = re.compile(r"(?:\d{10}|bm\d{8})")
 SHOWN_CODE = re.compile(r"网站标识码\s*[:：]?\s*([A-Za-z]{0,4}[0-9][A-Za-z0-9]*)")  # a code has digits
 ICP = re.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]ICP备\d+号(?:-\d+)?")
 POLICE = re.compile(r"公网安备\s*\d{14}\s*号")
+# The local part of an address is bounded (as RFC 5321 bounds it): found or not, it is the same answer, but
+# a page that is one long run of letters is no longer scanned from every position to its end (quadratic).
 CONTACT = re.compile(
     r"联系电话|联系我们|联系方式|电子邮箱|电话|邮箱|e-?mail|0\d{2,3}[-－ ]?\d{7,8}|(?<!\d)1[3-9]\d{9}(?!\d)"
-    r"|[\w.+-]+@[\w-]+\.[\w.-]+",
+    r"|[\w.+-]{1,64}@[\w-]+\.[\w.-]+",
     re.IGNORECASE,
 )
 TAIL = 0.3

@@ -94,6 +94,7 @@ def test_extra_words_from_a_gbk_file_are_checked_too(planted, tmp_path):
     [(["ftp://example.com/"], "网址无效"), (["not a url"], "网址无效"),
      (["http://127.0.0.1:9/", "--format", "xlsx"], "须用 --out"),
      (["http://127.0.0.1:9/", "--max-pages", "0"], "--max-pages 须为正整数"),
+     (["http://127.0.0.1:9/", "--workers", "-1"], "--workers 不能为负数"),
      (["http://127.0.0.1:9/", "--words", "/nonexistent/words.txt"], "无法读取词表文件")],
 )  # fmt: skip
 def test_bad_arguments_get_a_clear_answer(args, message):
