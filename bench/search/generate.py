@@ -1,6 +1,7 @@
-"""The search bench's corpus and query set: documents generated from the seed documents' sentences and the
-demo's content (huimin/demo/data), deterministic for a given seed, and a fixed list of queries, each with
-what a document must contain to be relevant to it.
+"""The search bench's corpus and query set: documents generated from the seed documents' sentences
+(huimin/demo/data/seeds) and the demo's topics, title templates and sentences as they were when the bench was
+first run (`corpus.json`, so that the corpus does not change with the demo's content), deterministic for a
+given seed, and a fixed list of queries, each with what a document must contain to be relevant to it.
 
     from generate import documents, QUERIES, relevant
     docs = documents(100_000)            # [sources.DocumentData], keys bench:1 … bench:100000
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 REPO = Path(__file__).resolve().parent.parent.parent
 DEMO_DATA = REPO / "huimin" / "demo" / "data"
+CORPUS = Path(__file__).resolve().parent / "corpus.json"
 DICTIONARY = REPO / "huimin" / "search" / "data" / "dictionary.txt"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SEED = 20261123
@@ -93,7 +95,7 @@ def documents(count: int, seed: int = SEED) -> list:
     from huimin.search.sources import DocumentData
 
     rng = random.Random(seed)  # noqa: S311 - reproducible text, not secrets
-    group = json.loads((DEMO_DATA / "sitegroup.json").read_text(encoding="utf-8"))
+    group = json.loads(CORPUS.read_text(encoding="utf-8"))
     topics = group["topics"]
     titles = [t for templates in group["titles"].values() for t in templates]
     demo_sentences = group["sentences"]

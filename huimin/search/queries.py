@@ -67,6 +67,23 @@ def facet_counts(
     return backends.engine().facet_counts(analysis, filters, mode=mode)
 
 
+def facets_and_total(
+    analysis: QueryAnalysis,
+    *,
+    site_id: int | None = None,
+    kinds=(),
+    unit_id: int | None = None,
+    topic: str = "",
+    year: int | None = None,
+    mode: str = "all",
+    with_group: bool = False,
+) -> tuple[int, dict[str, dict]]:
+    """(the count `match` would give, the counts of `facet_counts`) from one grouped pass over the matches:
+    what the results page needs before ranking."""
+    filters = _filters(site_id, kinds, unit_id, topic, year, with_group)
+    return backends.engine().facets_and_total(analysis, filters, mode=mode)
+
+
 # --- the results page, suggestions, related content, hot searches -------------------------------------
 # search() re-ranks the engine's best (`match`) with the factors of data/ranking.json, adds best bets,
 # facets, highlighted snippets and a did-you-mean; suggest() completes what is being typed; related() finds
@@ -376,12 +393,13 @@ def search(
         "year": year,
         "with_group": scope == "site",  # a site shows the whole group's documents (knowledge entries) too
     }
+    # One grouped pass counts the matches and their facets; "any" when nothing matches every word.
     mode = "all"
-    total, _rows = match(analysed, mode="all", limit=0, **filters)
+    total, counts = facets_and_total(analysed, mode="all", **filters)
     if not total and len(analysed.terms) > 1:
-        any_total, _rows = match(analysed, mode="any", limit=0, **filters)
+        any_total, any_counts = facets_and_total(analysed, mode="any", **filters)
         if any_total:
-            mode, total, out.partial = "any", any_total, True
+            mode, total, counts, out.partial = "any", any_total, any_counts, True
     out.total = total
     config = ranking()
     offset = (page - 1) * page_size
@@ -442,7 +460,6 @@ def search(
                 validity_label=label,
             )
         )
-    counts = facet_counts(analysed, mode=mode, **filters)
     out.facets = _facets(
         counts, kind=kind, site_filter=site_filter, unit=unit, topic=topic, year=year, site_names=site_names
     )

@@ -383,6 +383,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # a GIN-indexed tsvector on PostgreSQL), "wagtail" for Wagtail's search backend above (OpenSearch or
 # Elasticsearch with a Chinese analyzer, for deployments that outgrow the database; see docs/search.md).
 HUIMIN_SEARCH_ENGINE = env.str("HUIMIN_SEARCH_ENGINE", "")
+# On PostgreSQL, rank the tiers of large result sets inside RUM indexes (Debian's postgresql-15-rum). Off by
+# default: at 100,000 documents it lowered the median but raised p95 (195 ms against 112 ms without) and
+# doubled the index's build time (bench/README.md, "Search"); docs/operations.md.
+HUIMIN_SEARCH_RUM = env.bool("HUIMIN_SEARCH_RUM", False)
 WAGTAILDOCS_EXTENSIONS = [
     "pdf",
     "doc",

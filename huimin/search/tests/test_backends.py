@@ -6,6 +6,7 @@ Documents here use made-up words (蓝鲸湾, 翠屏岭 …) so the demo content,
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -98,9 +99,9 @@ def test_the_sqlite_query_quotes_every_word():
     )
 
 
-def test_the_postgres_query_quotes_every_lexeme_and_restricts_it_by_weight():
+def test_the_postgres_query_quotes_every_lexeme_and_prefixes_pinyin_keys_without_weights():
     expression = All((Words("text", (("it's",), ("a\\b",))), Words("pinyin", (("x", "y"),))))
-    assert PostgresEngine().render(expression) == "(('it''s':ABC | 'a\\\\b':ABC) & (('x':D & 'y':D)))"
+    assert PostgresEngine().render(expression) == "(('it''s' | 'a\\\\b') & (('P:x' & 'P:y')))"
 
 
 def test_the_first_tier_looks_in_titles_and_keywords_and_the_second_leaves_it_out():
@@ -111,20 +112,58 @@ def test_the_first_tier_looks_in_titles_and_keywords_and_the_second_leaves_it_ou
         '(((({title keywords body} : ("a")) OR (pinyin : ("b")))) NOT ((({title keywords} : ("a")) '
         'OR (pinyin : ("b")))))'
     )
-    assert PostgresEngine().render(backends.Without(expression, head)) == (
-        "((('a':ABC) | ('b':D)) & !(('a':AB) | ('b':D)))"
+    # PostgreSQL: the second tier is the query over every word without the first over titles and keywords.
+    assert PostgresEngine()._prepared(backends.Without(expression, head), backends.REST) == (
+        backends.PostgresMatch("rest", "(('a') | ('P:b'))", "(('a') | ('P:b'))")
     )
+    head_match = backends.PostgresMatch("head", "(('a') | ('P:b'))")
+    assert PostgresEngine()._prepared(head, backends.HEAD) == head_match
 
 
-def test_the_postgres_vector_weights_each_field_and_escapes_quotes():
+def test_the_postgres_vectors_weight_each_field_prefix_pinyin_and_escape_quotes():
     doc = SimpleNamespace(
         title_tokens="河道 it's", keyword_tokens="河道", body_tokens="a\\b 河道", pinyin_tokens="hedao hd"
     )
-    assert PostgresEngine.vector(doc) == "'河道':1A,3B,5C 'it''s':2A 'a\\\\b':4C 'hedao':6D 'hd':7D"
+    vectors = PostgresEngine.vectors(doc)
+    assert vectors.text == "'河道':1A,3B,5C 'it''s':2A 'a\\\\b':4C 'P:hedao':6D 'P:hd':7D"
+    assert vectors.titles == "'河道':1A,3B 'it''s':2A 'P:hedao':6D 'P:hd':7D"  # the same positions, no body
+    assert vectors.length == 7
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT %s::tsvector @@ %s::tsquery", [PostgresEngine.vector(doc), "'it''s':A"])
-            assert cursor.fetchone()[0] is True
+            cursor.execute(
+                "SELECT %s::tsvector @@ %s::tsquery, %s::tsvector @@ %s::tsquery",
+                [vectors.text, "'it''s'", vectors.titles, "'a\\\\b'"],
+            )
+            assert cursor.fetchone() == (True, False)
+
+
+def test_postgres_vectors_keep_what_postgresql_would_of_long_documents():
+    """At most 256 positions a word; past position 16,383 every word is at 16,383 once. The vector is then
+    what PostgreSQL makes of every position written out, and its length what PostgreSQL counts, so that a
+    first-tier score divides by the whole vector's length."""
+    body = " ".join(["河道"] * 300 + [f"w{n % 500}" for n in range(20000)])
+    doc = SimpleNamespace(title_tokens="河道", keyword_tokens="", body_tokens=body, pinyin_tokens="hedao")
+    vectors = PostgresEngine.vectors(doc)
+    places = {word: found.split(",") for word, found in re.findall(r"'((?:[^']|'')*)':(\S+)", vectors.text)}
+    assert len(places["河道"]) == 256 and places["河道"][0] == "1A"
+    assert all(places[f"w{k}"][-1] == "16383C" and places[f"w{k}"].count("16383C") == 1 for k in range(500))
+    assert places["P:hedao"] == ["16383D"]
+    assert vectors.length == sum(len(found) for found in places.values())
+    if connection.vendor == "postgresql":
+        position, written = 0, {}
+        for weight, words in (("A", "河道"), ("C", body), ("D", "hedao")):
+            for word in words.split():
+                position = min(position + 1, backends.MAX_POSITION)
+                lexeme = f"P:{word}" if weight == "D" else word
+                written.setdefault(lexeme, []).append(f"{position}{weight}")
+        everything = " ".join(f"'{word}':{','.join(found)}" for word, found in written.items())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT %s::tsvector = %s::tsvector, "
+                "(SELECT sum(coalesce(array_length(positions, 1), 1)) FROM unnest(%s::tsvector))",
+                [vectors.text, everything, vectors.text],
+            )
+            assert cursor.fetchone() == (True, vectors.length)
 
 
 def test_the_engine_follows_the_database():
@@ -158,6 +197,22 @@ def test_a_run_of_equal_scores_longer_than_the_slack_is_ordered_all_the_same(mon
     undated = document(title="翠屏岭 步道", published_at=None)
     pages = [queries.match(query("翠屏岭"), limit=1, offset=offset)[1][0][0] for offset in range(3)]
     assert pages == [newer.pk, older.pk, undated.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="RUM is a PostgreSQL extension")
+def test_inside_the_rum_index_a_run_of_equal_distances_past_the_rows_read_is_ordered_all_the_same(
+    monkeypatch,
+):
+    if "title_vector" not in PostgresEngine.rum_columns():
+        pytest.skip("the RUM extension is not available on this server")
+    monkeypatch.setattr(backends, "TIE_SLACK", 1)  # page 1 reads 2 rows, then 8, then 32
+    undated = document(title="翠屏岭 步道", published_at=None)
+    dated = [document(title="翠屏岭 步道", published_at=NOW - timedelta(days=n)) for n in range(9, -1, -1)]
+    document(title="一则通知", body="翠屏岭")  # the second tier: the first is ranked inside its index
+    engine, analysed = backends.engine(), query("翠屏岭")
+    pages = [engine.match(analysed, limit=1, offset=offset, tier_above=1)[1] for offset in range(11)]
+    assert [rows[0][0] for rows in pages] == [doc.pk for doc in reversed(dated)] + [undated.pk]
+    assert len({rows[0][1] for rows in pages}) == 1  # one distance for all: the tie-break decided
 
 
 def tiered_corpus():
@@ -359,12 +414,76 @@ def test_sqlite_forgets_the_entry_of_a_document_deleted_behind_its_back_and_tidi
     assert fts_entries(entry.pk + 1000) == 0 and queries.match(query("蓝鲸湾")) == (0, [])
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsvector column exists on PostgreSQL only")
-def test_postgres_keeps_the_vector_on_the_document_row():
-    entry = document(title="蓝鲸湾")
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the vector table exists on PostgreSQL only"
+)
+
+
+def _vector_row(pk):
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT search_vector::text FROM huimin_search_searchdocument WHERE id = %s", [entry.pk]
+            "SELECT vector::text, title_vector::text, length, published_at, kind, site_id, unit_id, topic, "
+            "year FROM huimin_search_vector WHERE id = %s",
+            [pk],
         )
-        vector = cursor.fetchone()[0]
-    assert "'蓝鲸':1A" in vector and "'lanjing':3" in vector  # weight D is printed bare
+        return cursor.fetchone()
+
+
+@postgres_only
+def test_postgres_keeps_the_vectors_in_their_table_and_the_copies_follow_the_document():
+    from huimin.sites.models import OrgUnit
+
+    unit = OrgUnit.objects.create(name="蓝鲸湾管理处", kind=OrgUnit._meta.get_field("kind").choices[0][0])
+    entry = document(title="蓝鲸湾", body="码头开放", topic="旅游", unit_id=unit.pk)
+    vector, titles, length, published, kind, site_id, unit_id, topic, year = _vector_row(entry.pk)
+    assert "'蓝鲸':1A" in vector and "'码头'" in vector and "'P:lanjing':" in vector  # weight D printed bare
+    assert "'蓝鲸':1A" in titles and "码头" not in titles and "'P:lanjing':" in titles
+    assert length == len(PostgresEngine.vectors(entry).text.split())
+    assert (published, kind, site_id, unit_id, topic, year) == (NOW, "article", None, unit.pk, "旅游", 2026)
+    # Whatever changes the document's columns (an update behind the services, a unit's deletion), the copies
+    # follow; the vectors stay until the services write them.
+    SearchDocument.objects.filter(pk=entry.pk).update(topic="交通", year=2025, published_at=None)
+    assert _vector_row(entry.pk)[3:] == (None, "article", None, unit.pk, "交通", 2025)
+    unit.delete()
+    assert _vector_row(entry.pk)[6] is None
+    SearchDocument.objects.filter(pk=entry.pk).delete()  # however a row goes, its vectors go
+    assert _vector_row(entry.pk) is None
+    other = document(title="翠屏岭")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE huimin_search_searchdocument")  # as Django's flush does between tests
+    assert _vector_row(other.pk) is None
+
+
+@postgres_only
+def test_postgres_has_the_vector_table_its_triggers_and_indexes_after_every_migration():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+            ["huimin_search_searchdocument"],
+        )
+        assert "search_vector" not in {row[0] for row in cursor.fetchall()}  # moved to its own table
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'huimin_search_searchdocument'::regclass "
+            "AND NOT tgisinternal"
+        )
+        triggers = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'huimin_search_vector'")
+        indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT count(*) FROM pg_extension WHERE extname = 'rum'")
+        rum = cursor.fetchone()[0] == 1
+        cursor.execute(
+            "SELECT attname, attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'huimin_search_vector'::regclass AND attname IN ('vector', 'title_vector')"
+        )
+        statistics = dict(cursor.fetchall())
+    assert {
+        "huimin_search_vector_forget",
+        "huimin_search_vector_update",
+        "huimin_search_vector_truncate",
+    } <= triggers
+    assert {"huimin_search_vector_gin", "huimin_search_vector_title_gin"} <= indexes
+    assert statistics == {"vector": 0, "title_vector": 0}  # so that the planner always takes the indexes
+    # Where the extension could be created (a superuser ran the migration, as in CI), the RUM indexes too.
+    assert (set(backends.RUM_INDEXES.values()) <= indexes) is rum
+    assert PostgresEngine.rum_columns() == (frozenset(backends.RUM_INDEXES) if rum else frozenset())

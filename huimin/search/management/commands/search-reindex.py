@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from huimin.core.commands import progress_bar, site_option
-from huimin.search import services
+from huimin.search import backends, services
 from huimin.search.enums import DocumentKind
 
 QUIET_LOGGERS = ("wagtail", "django_tasks", "jieba")
@@ -24,6 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, site, json: bool, **options):
         target = site_option(site)
         started = time.monotonic()
+        if backends.engine().vendor == "postgresql":
+            backends.ensure_rum()  # the RUM indexes, if the extension became available since the migration
         with progress_bar("重建搜索索引", total=None, hidden=json, quiet=QUIET_LOGGERS) as (progress, bar):
 
             def advance(done: int, total: int) -> None:
