@@ -46,6 +46,33 @@ def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 @contextlib.contextmanager
+def background(command: list[str], *, env=None, cwd=None, log_path: Path | None = None):
+    """A server process for the length of the block, output to `log_path` (or inherited); stopped after."""
+    log_file = log_path.open("w") if log_path is not None else None
+    process = subprocess.Popen(  # noqa: S603 - fixed argument lists
+        command, env=env, cwd=cwd, stdout=log_file, stderr=subprocess.STDOUT if log_file else None
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if log_file is not None:
+            log_file.close()
+
+
+def gunicorn_command(port: int, *, workers: int, threads: int = 1) -> list[str]:
+    """gunicorn serving Huimin with the dev settings (`make run`'s) on 127.0.0.1:`port`."""
+    command = [sys.executable, "-m", "gunicorn", "huimin.wsgi:application", "-b", f"127.0.0.1:{port}"]
+    command += ["-w", str(workers)] + (["--threads", str(threads)] if threads > 1 else [])
+    return [*command, "--env", "DJANGO_SETTINGS_MODULE=huimin.settings.dev", "--log-level", "warning"]
+
+
+@contextlib.contextmanager
 def sqlite_database(tmp: Path):
     yield f"sqlite:///{tmp / 'bench.sqlite3'}"
 

@@ -63,26 +63,7 @@ def intake(env: dict, letters: int, clients: int) -> dict:
     import requests
 
     port = common.free_port(18100)
-    server = subprocess.Popen(  # noqa: S603 - our own server with fixed arguments
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "huimin.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "4",
-            "--threads",
-            "8",
-            "--env",
-            "DJANGO_SETTINGS_MODULE=huimin.settings.dev",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=REPO,
-    )
+    server = subprocess.Popen(common.gunicorn_command(port, workers=4, threads=8), env=env, cwd=REPO)  # noqa: S603
     url = f"http://127.0.0.1:{port}/api/v1/letters"
     try:
         for _ in range(100):

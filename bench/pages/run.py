@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,40 +59,12 @@ def _wait(url: str, host: str, process: subprocess.Popen, what: str) -> None:
     raise SystemExit(f"{what} did not answer at {url}")
 
 
-@contextmanager
 def _process(command: list[str], *, env=None, cwd=None, log_path: Path):
-    with log_path.open("w") as log_file:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
-        try:
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    return common.background(command, env=env, cwd=cwd, log_path=log_path)
 
 
 def _gunicorn(env: dict, port: int, tmp: Path, name: str):
-    return _process(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "huimin.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "2",
-            "--env",
-            "DJANGO_SETTINGS_MODULE=huimin.settings.dev",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=REPO,
-        log_path=tmp / f"{name}.log",
-    )
+    return _process(common.gunicorn_command(port, workers=2), env=env, cwd=REPO, log_path=tmp / f"{name}.log")
 
 
 def _nginx(root: Path, port: int, tmp: Path):

@@ -260,11 +260,13 @@ class PolicyPage(RoutablePageMixin, NationalTagsMixin, Page):
         return tags + [(name, value) for name, value in optional if value]
 
     def get_context(self, request, *args, **kwargs):
+        from huimin.sites import chrome
         from huimin.sites import queries as site_queries
 
         context = super().get_context(request, *args, **kwargs)
         context.update(site_queries.page_chrome(self))
-        context["interpretations"] = self.interpretations.live().public().order_by("-pub_date")
+        public = chrome.current().public  # Wagtail's .public() without its query (sites/chrome.py)
+        context["interpretations"] = public(self.interpretations.live()).order_by("-pub_date")
         return context
 
 
@@ -395,11 +397,13 @@ class InterpretationPage(NationalTagsMixin, Page):
         return tags
 
     def get_context(self, request, *args, **kwargs):
+        from huimin.sites import chrome
         from huimin.sites import queries as site_queries
 
         context = super().get_context(request, *args, **kwargs)
         context.update(site_queries.page_chrome(self))
-        context["linked_policies"] = self.policies.live().public().select_related("issuer")
+        public = chrome.current().public  # Wagtail's .public() without its query (sites/chrome.py)
+        context["linked_policies"] = public(self.policies.live()).select_related("issuer")
         return context
 
 

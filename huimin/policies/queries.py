@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from wagtail.models import Page, Site
 
 from huimin.core.facets import FacetOption
+from huimin.sites import chrome
 from huimin.sites.models import OrgUnit
 
 from . import facet_index
@@ -57,7 +58,7 @@ def library_scope(library: Page | None = None, *, site: Site | None = None) -> Q
 
     `site` narrows to one site of the group (the API's `site` parameter).
     """
-    queryset = PolicyPage.objects.live().public()
+    queryset = chrome.current().public(PolicyPage.objects.live())
     if library is not None and not getattr(library, "aggregate_group", False):
         queryset = queryset.descendant_of(library)
     if site is not None:

@@ -7,4 +7,6 @@ class SitesConfig(AppConfig):
     verbose_name = "网站群"
 
     def ready(self):
-        from . import checks  # noqa: F401
+        from . import checks, chrome  # noqa: F401 - checks registers the system checks
+
+        chrome.connect()

@@ -4,6 +4,7 @@ they arrange on the home page."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
@@ -96,12 +97,19 @@ def _model(label: str):
     return apps.get_model(label)
 
 
+def _chrome():
+    from . import chrome
+
+    return chrome.current()
+
+
 def _site_of(parent_context) -> tuple:
     """The page a block is placed on and that page's Wagtail site (both None outside a page)."""
     page = (parent_context or {}).get("page")
     if page is None:
         return None, None
-    return page, page.get_site()
+    found = _chrome().for_page(page)
+    return page, found.site if found is not None else page.get_site()
 
 
 def _home_of(page):
@@ -109,7 +117,45 @@ def _home_of(page):
 
     if page is None:
         return None
+    found = _chrome().for_page(page)
+    if found is not None and found.root.path == page.path[: Page.steplen * 2]:
+        return found.root
     return Page.objects.filter(path=page.path[: Page.steplen * 2]).first()
+
+
+def _kept(key, build):
+    """`build()`, kept with the chrome (`chrome.py`) under `key`: what a block reads of the pages (which pages
+    a list shows, in which order, with their titles, dates and pictures) changes only when a page is
+    published, unpublished, moved, deleted or saved live, or a picture is saved, and each of those renews the
+    chrome's token."""
+    return _chrome().memo(key, build)
+
+
+def _request_site_pk(request) -> int | None:
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request) if request is not None else None
+    return site.pk if site is not None else None
+
+
+def listed_items(pages, request) -> list[dict]:
+    """What a list on the home page shows of each page: its title, address and date, worked out once per
+    item here rather than by tags inside the template's loop (the same text `{% pageurl %}` and the `date`
+    filter give: Beijing time, ISO 8601 for the machine and YYYY-MM-DD for people)."""
+    items = []
+    for page in pages:
+        moment = getattr(page, "pub_date", None)
+        local = timezone.localtime(moment) if moment else None
+        items.append(
+            {
+                "page": page,
+                "title": page.title,
+                "url": page.get_url(request=request),
+                "datetime": local.isoformat() if local else "",
+                "date": f"{local.year:04d}-{local.month:02d}-{local.day:02d}" if local else "",
+            }
+        )
+    return items
 
 
 def _is_site_path(url: str) -> bool:
@@ -144,13 +190,19 @@ def resolve_site_path(site, path: str) -> str | None:
     page tree counts when a live, public page answers it. A column with nothing published in it does not
     count either: a tile or slide never leads to an empty list.
     """
+    if not _is_site_path(path):
+        return None
+    if site is not None:  # the same answer until the site's pages change
+        return _chrome().memo(("site path", site.pk, path), lambda: _resolve_site_path(site, path))
+    return _resolve_site_path(site, path)
+
+
+def _resolve_site_path(site, path: str) -> str | None:
     from types import SimpleNamespace
 
     from django.http import Http404
     from django.urls import Resolver404, resolve
 
-    if not _is_site_path(path):
-        return None
     try:
         match = resolve(path.split("?")[0])
     except Resolver404:
@@ -170,15 +222,20 @@ def resolve_site_path(site, path: str) -> str | None:
 
 
 def _is_open(page) -> bool:
-    """Live, public and not an empty column."""
-    from wagtail.models import Page, PageViewRestriction
-
+    """Live, public and not an empty column (the same answer until the pages change: kept)."""
     if page is None or not page.live:
         return False
-    if PageViewRestriction.objects.filter(page__in=page.get_ancestors(inclusive=True)).exists():
+    chrome = _chrome()
+    return chrome.memo(("open", page.pk), lambda: _open_now(page, chrome))
+
+
+def _open_now(page, chrome) -> bool:
+    from wagtail.models import Page
+
+    if not chrome.is_public(page):
         return False
     if page.specific_class.__name__ == "ColumnPage":
-        return Page.objects.child_of(page).live().public().exists()
+        return chrome.public(Page.objects.child_of(page).live()).exists()
     return True
 
 
@@ -247,14 +304,19 @@ class CarouselBlock(blocks.StructBlock):
                 slides.append({"title": slide["title"], "url": url, "image": image, "alt": alt, "date": None})
         column = value.get("column")
         if column is not None and column.live and len(slides) < count:
-            articles = (
-                _model("huimin_articles.ArticlePage")
-                .objects.child_of(column)
-                .live()
-                .public()
-                .filter(cover_image__isnull=False)
-                .select_related("cover_image")
-                .order_by("-pub_date", "-pk")[: count - len(slides)]
+            from .queries import column_articles, listed
+
+            wanted = count - len(slides)
+            articles = _kept(
+                ("covered articles", column.pk, wanted),
+                lambda: list(
+                    listed(
+                        column_articles(column)
+                        .filter(cover_image__isnull=False)
+                        .select_related("cover_image"),
+                        "cover_image",
+                    )[:wanted]
+                ),
             )
             for article in articles:
                 alt = (article.cover_image.description or "").strip() or article.title
@@ -337,26 +399,43 @@ class InfoListBlock(blocks.StructBlock):
         template = "sites/blocks/info_list.html"
 
     def get_context(self, value, parent_context=None):
+        from .queries import newest_articles
+
         context = super().get_context(value, parent_context=parent_context)
-        articles = _model("huimin_articles.ArticlePage").objects
         count = value.get("count") or 8
-        panels = []
-        for column in value.get("columns") or []:
-            if column is None or not _is_open(column):
-                continue
-            items = list(articles.child_of(column).live().public().order_by("-pub_date", "-pk")[:count])
-            panels.append({"title": column.title, "page": column, "items": items, "key": column.pk})
+        columns = [column for column in value.get("columns") or [] if column is not None and _is_open(column)]
+        request = (parent_context or {}).get("request")
+        key = ("newest articles", tuple(column.pk for column in columns), count, _request_site_pk(request))
+
+        def items():
+            newest = newest_articles(columns, count)  # one query for every tab
+            return {pk: listed_items(articles, request) for pk, articles in newest.items()}
+
+        kept = _kept(key, items)
+        panels = [
+            {"title": column.title, "page": column, "items": kept[column.pk], "key": column.pk}
+            for column in columns
+        ]
         context["panels"] = panels
         context["title"] = value.get("heading") or (panels[0]["title"] if len(panels) == 1 else "信息公开")
         context["block_id"] = f"list-{id(value)}"
         return context
 
 
-def site_policy_library(home):
-    """The policy library of a site: the first live one directly below its home page."""
+def _section(home, label: str):
+    """The first live, public page of a type directly below a home page (kept with the site's chrome)."""
     if home is None:
         return None
-    return _model("huimin_policies.PolicyLibraryPage").objects.child_of(home).live().public().first()
+    model = _model(label)
+    found = _chrome().for_page(home)
+    if found is not None and found.is_root(home):
+        return found.section(model)
+    return model.objects.child_of(home).live().public().first()
+
+
+def site_policy_library(home):
+    """The policy library of a site: the first live one directly below its home page."""
+    return _section(home, "huimin_policies.PolicyLibraryPage")
 
 
 class PolicyListBlock(blocks.StructBlock):
@@ -378,11 +457,11 @@ class PolicyListBlock(blocks.StructBlock):
         count = value.get("count") or 6
         panels = []
         if library is not None:
-            policies = list(library.latest_items(count))
-            interpretations = _model("huimin_policies.InterpretationPage").objects.live().public()
-            if not library.aggregate_group:
-                interpretations = interpretations.descendant_of(library)
-            interpretations = list(interpretations.order_by("-pub_date", "-pk")[:count])
+            request = (parent_context or {}).get("request")
+            policies, interpretations = _kept(
+                ("policies", library.pk, count, _request_site_pk(request)),
+                lambda: self.newest(library, count, request),
+            )
             panels = [
                 {"title": "政策文件", "page": library, "items": policies, "key": "policies"},
                 {"title": "政策解读", "page": None, "items": interpretations, "key": "interpretations"},
@@ -394,11 +473,22 @@ class PolicyListBlock(blocks.StructBlock):
         context["block_id"] = f"policies-{id(value)}"
         return context
 
+    @staticmethod
+    def newest(library, count: int, request) -> tuple[list[dict], list[dict]]:
+        """The newest policies of the library and the newest interpretations (of the library, or of the
+        whole group for a library that gathers it), as list items."""
+        from .queries import listed
+
+        policies = list(listed(library.latest_items(count)))
+        interpretations = _chrome().public(_model("huimin_policies.InterpretationPage").objects.live())
+        if not library.aggregate_group:
+            interpretations = interpretations.descendant_of(library)
+        interpretations = list(listed(interpretations.order_by("-pub_date", "-pk"))[:count])
+        return listed_items(policies, request), listed_items(interpretations, request)
+
 
 def site_topic_index(home):
-    if home is None:
-        return None
-    return _model("huimin_topics.TopicIndexPage").objects.child_of(home).live().public().first()
+    return _section(home, "huimin_topics.TopicIndexPage")
 
 
 class TopicsBlock(blocks.StructBlock):
@@ -418,7 +508,20 @@ class TopicsBlock(blocks.StructBlock):
         index = site_topic_index(_home_of(page))
         topics = []
         if index is not None:
-            topics = list(index.latest_items(value.get("count") or 4).select_related("cover_image"))
+            from .queries import listed
+
+            count = value.get("count") or 4
+            topics = _kept(
+                ("topics", index.pk, count),
+                lambda: list(
+                    listed(
+                        index.latest_items(count).select_related("cover_image"),
+                        "cover_image",
+                        "cover_alt",
+                        "palette",
+                    )
+                ),
+            )
         context["index"] = index
         context["topics"] = topics
         context["block_id"] = f"topics-{id(value)}"
@@ -446,25 +549,26 @@ class SiteGroupBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         _, here = _site_of(parent_context)
-        identities = (
-            _model("huimin_sites.SiteIdentity")
-            .objects.select_related("site", "org_unit")
-            .order_by("org_unit__sort_order", "site_name")
+        chrome = _chrome()
+        here_pk = here.pk if here is not None else None
+        context["groups"] = chrome.memo(
+            ("site group", here_pk), lambda: self.groups(chrome.identities, here_pk)
         )
+        context["block_id"] = f"sites-{id(value)}"
+        return context
+
+    @staticmethod
+    def groups(identities, here_pk) -> list[dict]:
         groups = []
         for heading, kinds in SITE_GROUP_HEADINGS:
             links = [
                 {"name": identity.site_name, "url": identity.site.root_url + "/"}
                 for identity in identities
-                if identity.org_unit
-                and identity.org_unit.kind in kinds
-                and (here is None or identity.site_id != here.pk)
+                if identity.org_unit and identity.org_unit.kind in kinds and identity.site_id != here_pk
             ]
             if links:
                 groups.append({"heading": heading, "links": links})
-        context["groups"] = groups
-        context["block_id"] = f"sites-{id(value)}"
-        return context
+        return groups
 
 
 class BannerBlock(blocks.StructBlock):
@@ -494,7 +598,15 @@ class ColumnGridBlock(blocks.StaticBlock):
         context = super().get_context(value, parent_context=parent_context)
         page, _ = _site_of(parent_context)
         home = _home_of(page)
-        context["column_blocks"] = home_column_blocks(home.specific) if home else []
+        request = (parent_context or {}).get("request")
+
+        def column_blocks():
+            blocks = home_column_blocks(home.specific) if home else []
+            return [(column, listed_items(items, request)) for column, items in blocks]
+
+        context["column_blocks"] = _kept(
+            ("column grid", home.pk if home else None, _request_site_pk(request)), column_blocks
+        )
         return context
 
 

@@ -1,32 +1,29 @@
 from django.utils.functional import SimpleLazyObject
-from wagtail.models import Site
 
-from .models import SiteIdentity
-
-
-def _site(request):
-    return Site.find_for_request(request)  # Wagtail keeps it on the request: looked up once
+from . import chrome
 
 
 def _identity(request):
-    site = _site(request)
-    return SiteIdentity.objects.filter(site=site).first() if site else None
+    found = chrome.request_site(request)
+    return found.identity if found is not None else None
 
 
 def site_identity(request):
-    """The identity of the site the request is for, looked up only when a template uses it."""
+    """The identity of the site the request is for, looked up only when a template uses it (kept by the
+    process with the rest of the site's chrome, `chrome.py`)."""
     return {"site_identity": SimpleLazyObject(lambda: _identity(request))}
 
 
 def _main_nav(request):
     from . import queries
 
-    return queries.mark_current(queries.main_navigation(_site(request)), request.path)
+    found = chrome.request_site(request)
+    return queries.mark_current(found.navigation if found is not None else [], request.path)
 
 
 def _home(request):
-    site = _site(request)
-    return site.root_page.specific if site else None
+    found = chrome.request_site(request)
+    return found.root if found is not None else None
 
 
 def site_chrome(request):

@@ -338,11 +338,29 @@ class SiteNavigation(BaseSiteSetting):
         return f"{self.site} 主导航"
 
 
+class ChromeToken(models.Model):
+    """One row: a random token replaced whenever what every public page shows around its content changes
+    (a page published, moved or removed, a site, its identity or navigation; see `chrome.py`)."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "页面框架版本"
+
+    def __str__(self):
+        return self.token
+
+
 class NationalTagsMixin:
     """Pages declare their national tags (STANDARDS.md §1) through these two hooks.
 
     `column_tags` for column and list pages, `content_tags` for content pages; each returns ordered
     (name, value) pairs. The site tags are added for every page by the `national_tags` template tag.
+
+    Every public page type has it, so it also answers Wagtail's question before serving a page, which view
+    restrictions apply (`get_view_restrictions`), from the restrictions this process keeps (`chrome.py`):
+    none at all on a group that restricts nothing, without the two queries Wagtail's own answer costs.
     """
 
     def column_tags(self, identity: SiteIdentity | None) -> list[tuple[str, str]]:
@@ -350,6 +368,12 @@ class NationalTagsMixin:
 
     def content_tags(self, request, identity: SiteIdentity | None) -> list[tuple[str, str]]:
         return []
+
+    def get_view_restrictions(self):
+        from . import chrome
+
+        restrictions = chrome.current().view_restrictions(self)
+        return super().get_view_restrictions() if restrictions is None else restrictions
 
 
 class SectionPage(NationalTagsMixin, Page):
@@ -437,12 +461,32 @@ class HomePage(NationalTagsMixin, Page):
                 item["value"] = {**defaults, **item["value"]}
         return StreamValue(stream_block, raw, is_lazy=True)
 
+    def route(self, request, path_components):
+        """Wagtail's routing, with the page right below the home page taken from what the process keeps
+        (`chrome.py`) rather than looked up again."""
+        if path_components:
+            from . import chrome
+
+            found = chrome.current().for_page(self)
+            child = found.child(path_components[0]) if found is not None and found.is_root(self) else None
+            if child is not None:
+                child._cached_parent_obj = self
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
-        from . import queries
+        from . import chrome, queries
 
         context = super().get_context(request, *args, **kwargs)
-        context["columns"] = queries.menu_columns(self)
-        context["home_blocks"] = self.body if len(self.body) else self.default_body()
+        found = chrome.current().for_page(self)
+        kept = found is not None and found.is_root(self) and not getattr(request, "is_preview", False)
+        context["columns"] = found.menu_columns if kept else queries.menu_columns(self)
+        if len(self.body):
+            context["home_blocks"] = self.body
+        else:  # the default arrangement depends only on the site's columns: kept with them
+            context["home_blocks"] = (
+                found.memo("default_body", self.default_body) if kept else self.default_body()
+            )
         return context
 
 
@@ -521,12 +565,25 @@ class ColumnPage(NationalTagsMixin, Page):
         ]
 
     def get_context(self, request, *args, **kwargs):
-        from . import queries
+        from . import chrome, queries
+        from .blocks import listed_items
 
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(queries.column_articles(self), ARTICLES_PER_PAGE)
+        paginator = Paginator(queries.listed(queries.column_articles(self)), ARTICLES_PER_PAGE)
         context["articles"] = paginator.get_page(request.GET.get("page"))
-        context["other_pages"] = queries.column_pages(self)
-        context["subcolumns"] = queries.menu_columns(self)
+        context["article_items"] = listed_items(context["articles"], request)
+        # The column's other dated pages and its subcolumns change only with the page tree: kept (chrome.py).
+        kept = chrome.current() if not getattr(request, "is_preview", False) else None
+        context["other_pages"] = (
+            kept.memo(("column pages", self.pk), lambda: queries.column_pages(self))
+            if kept
+            else queries.column_pages(self)
+        )
+        context["other_page_items"] = listed_items(context["other_pages"], request)
+        context["subcolumns"] = (
+            kept.memo(("subcolumns", self.pk), lambda: list(queries.menu_columns(self)))
+            if kept
+            else queries.menu_columns(self)
+        )
         context.update(queries.page_chrome(self))
         return context

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from wagtail.models import Site
 
+from huimin.sites import chrome
+
 from .enums import TopicKind
 from .models import TopicIndexPage, TopicPage, TopicTemplate
 
@@ -12,9 +14,8 @@ from .models import TopicIndexPage, TopicPage, TopicTemplate
 def live_topics(index: TopicIndexPage) -> QuerySet[TopicPage]:
     """The live, public topic pages of one list, newest first."""
     return (
-        TopicPage.objects.child_of(index)
-        .live()
-        .public()
+        chrome.current()
+        .public(TopicPage.objects.child_of(index).live())
         .select_related("palette")
         .order_by("-pub_date", "-pk")
     )

@@ -157,12 +157,12 @@ class Layout:
         return self.processes.start(name, [sys.executable, "-m", "huimin", *args], env=self.env, cwd=REPO)
 
     def start_app(self, name: str) -> None:
-        """An app server as production runs one (the application loaded in the master before the workers
-        fork), with two workers on its own port."""
+        """An app server as production runs one (huimin/gunicorn_conf.py: the application loaded and warmed in
+        the master before the workers fork), with two workers on its own port."""
         port = self.ports.setdefault(name, free_port())
         argv = [
-            sys.executable, "-m", "gunicorn", "huimin.wsgi:application", "--preload", "--no-control-socket",
-            "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+            sys.executable, "-m", "gunicorn", "-c", "python:huimin.gunicorn_conf", "--workers", "2",
+            "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
         ]  # fmt: skip
         self.processes.start(name, argv, env=self.env, cwd=REPO)
 

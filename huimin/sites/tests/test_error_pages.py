@@ -93,12 +93,13 @@ def test_500_is_branded_when_the_chrome_can_be_had(demo):
 
 @pytest.mark.parametrize("handler", ["server_error", "page_not_found", "permission_denied"])
 def test_when_the_chrome_fails_the_bare_page_is_shown_not_a_second_error(demo, monkeypatch, handler):
-    from huimin.sites import queries
+    from huimin.sites import chrome, queries
 
     def broken(site):
         raise RuntimeError("the database is gone")
 
     monkeypatch.setattr(queries, "main_navigation", broken)
+    monkeypatch.setattr(chrome, "_current", None)  # nothing kept: the chrome is built again, and fails
     request = RequestFactory().get("/zcwj/", **PORTAL)
     response = getattr(views, handler)(request)
     page = soup(response.content)

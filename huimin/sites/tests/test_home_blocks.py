@@ -16,7 +16,7 @@ from huimin.conftest import DEMO_NOW
 from huimin.demo.builder import load_spec
 from huimin.demo.homes import ACCENT_COLOURS, DEMO_NOTICE, build_home_demo
 from huimin.policies.models import InterpretationPage, PolicyPage
-from huimin.sites import services
+from huimin.sites import chrome, services
 from huimin.sites.blocks import CarouselBlock, InfoListBlock, ServiceTileBlock
 from huimin.sites.models import ColumnPage, HomePage, SiteIdentity
 
@@ -60,6 +60,7 @@ def _with_covers(host, count=3):
     column = ColumnPage.objects.child_of(_home(host)).get(slug="gzdt")
     articles = list(ArticlePage.objects.child_of(column).live().order_by("-pub_date", "-pk")[:count])
     ArticlePage.objects.filter(pk__in=[a.pk for a in articles]).update(cover_image=image)
+    chrome.invalidate()  # a bulk UPDATE bypasses the signals that tell the processes (sites/chrome.py)
     return articles, image
 
 

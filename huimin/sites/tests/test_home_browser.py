@@ -38,6 +38,9 @@ if not articles.filter(cover_image__isnull=False).exists():
     image = Image.objects.create(title="题图", description="城市河道与绿地", file=picture)
     newest = list(articles.values_list("pk", flat=True)[:4])
     ArticlePage.objects.filter(pk__in=newest).update(cover_image=image)
+    from huimin.sites import chrome
+
+    chrome.invalidate()  # a bulk UPDATE bypasses the signals that tell the server (sites/chrome.py)
 """
 
 
