@@ -205,6 +205,10 @@ class Crawler:
         self.robots: RobotFileParser | None = None
         self.enqueued = 0
         self.pool = None  # the page-check workers (`pool.WorkerPool`) while a crawl with workers runs
+        # With workers, a fetched page is handed to them and its fetcher goes on to the next URL; at most
+        # this many pages wait for or are in their checks at once (memory stays bounded).
+        self.checking = asyncio.Semaphore(max(options.concurrency, 2 * max(options.workers, 1)))
+        self.in_checks: set[asyncio.Task] = set()
         self.page_work = partial(
             check_page,
             site=site,
@@ -306,14 +310,18 @@ class Crawler:
     async def _worker(self, session) -> None:
         while True:
             url, depth = await self.queue.get()
+            handed_over = False
             try:
-                await self._visit(session, url, depth)
+                handed_over = await self._visit(session, url, depth)
             except Exception:  # one page must never stop the crawl
                 logger.exception("Inspection of %s failed", url)
             finally:
-                self.queue.task_done()
+                if not handed_over:
+                    self.queue.task_done()
 
-    async def _visit(self, session, url: str, depth: int) -> None:
+    async def _visit(self, session, url: str, depth: int) -> bool:
+        """Fetch `url` and check it; True when its checks were handed to the workers, which then mark the
+        queue's item done (`_checked_by_pool`), so that the fetcher goes on meanwhile."""
         response = await self.fetch(session, url, read=True)
         self.checked[url] = response
         is_home = url == self.start_url
@@ -334,10 +342,30 @@ class Crawler:
                 return  # an alias of a page crawled under its own address (a switch link, a short URL)
             self.seen.add(final)
         job = (response, is_home, depth)
+        if self.pool is not None:
+            await self.checking.acquire()
+            task = asyncio.ensure_future(self._checked_by_pool(session, job, url))
+            self.in_checks.add(task)  # a reference, so the task is not collected before it ends
+            task.add_done_callback(self.in_checks.discard)
+            return True
+        self._page_checked(session, url, job, self.page_work(job))
+        return False
+
+    async def _checked_by_pool(self, session, job, url: str) -> None:
         try:
-            page = self.page_work(job) if self.pool is None else await self.pool.run(job, url)
+            page = await self.pool.run(job, url)
+            self._page_checked(session, url, job, page)
         except PageSkipped:
-            return  # it stopped two workers; the pool has logged it
+            pass  # it stopped two workers; the pool has logged it
+        except Exception:  # one page must never stop the crawl
+            logger.exception("Inspection of %s failed", url)
+        finally:
+            self.checking.release()
+            self.queue.task_done()
+
+    def _page_checked(self, session, url: str, job, page) -> None:
+        """What a checked page brings: its findings, and its links followed or queued for a check."""
+        response, is_home, depth = job
         self.crawl.pages_crawled += 1
         self.crawl.findings.extend(page.findings)
         if page.blocked:  # a firewall's block page is reported for its referrers as a caution
