@@ -86,7 +86,7 @@ def _bench_engine(engine: str, args) -> dict:
         database = _prepared(args.prepared)
     else:
         keep = args.keep or args.prepare_only
-        database = common.fresh_database(engine, tmp, keep=keep, pg_port=args.pg_port, name=PG_DATABASE)
+        database = common.fresh_database(engine, tmp, keep=keep, pg_port=args.pg_port, name=args.pg_name)
     try:
         with database as url:
             env = common.child_env(url, tmp)
@@ -407,6 +407,9 @@ def main() -> int:
         "--output", type=Path, help="default bench/qa/results.json (demo only) or results-N.json (--docs N)"
     )
     parser.add_argument("--pg-port", type=int, default=5499)
+    parser.add_argument(
+        "--pg-name", default=PG_DATABASE, help="the PostgreSQL database's name (two builds side by side)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory and database")
     parser.add_argument("--wait-idle", type=float, default=120, help="seconds to wait for a quiet machine")
     parser.add_argument(

@@ -141,6 +141,11 @@ class _Segmenter:
 _segmenter = _Segmenter()
 
 
+def known_word(word: str) -> bool:
+    """Whether the segmenter's dictionary holds `word` (jieba's, ours and the editors')."""
+    return bool(_segmenter.tokenizer().FREQ.get(word))
+
+
 def set_extra_words(words) -> None:
     """Make the editors' dictionary words part of segmentation (called when they change)."""
     _segmenter.reload(tuple(words))

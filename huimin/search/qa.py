@@ -3,21 +3,22 @@
     answer("咨询类留言多长时间内答复？", site=site, now=now)
         -> Answer(text="所有咨询类留言1个工作日内回复", confidence=0.7, sources=[{title, url, excerpt}], …)
 
-A question is analysed like a query (`vocabulary.analyze`); question words (多长时间, 哪些, 怎么 …, data in
-`data/qa.json`) are dropped, and the remaining content terms weighted by rarity (IDF: how many documents of
-the index hold the term). The candidates are
+Issue 26: retrieval that tolerates other words. Question and colloquial words (`data/qa.json`) are cut
+out; the rest is analysed like a query (`vocabulary.analyze`), each term with its synonyms (the
+vocabulary's and `data/qa_synonyms.txt`). The pool of candidates:
 
 - published knowledge entries within their validity, for the site or the whole group, found through the
-  index (documents of kind `qa`) and matched against their questions;
-- passages of policies, interpretations and guides: the body text of the best matching documents,
-  normalized (traditional folded to simplified, full-width forms folded) and split into sentences (。！？；
-  and paragraph breaks), long sentences also into clauses.
+  index (documents of kind `qa`) and scored on their question and answer;
+- passages (`qa_passages`) of the best matching policies, interpretations and guides, and apart from them
+  of articles, interviews, datasets and letters: sentences and clauses, a table's rows with their column
+  labels, a guide's fields by label, a deadline note with its item, an interview's question with its reply.
 
-A candidate scores the weighted share of the content terms it contains (a synonym counts a little less),
-and must contain every key term (the content terms of two or more characters). The answer is the best
-entry's answer or the best passage itself, a substring of its normalized source. Confidence is that
-score lowered by how close the runner-up with a different text came (`margin_weight`); below `threshold`
-there is no answer, only the closest items.
+Each passage is scored by BM25 over the terms and the question's character bigrams (IDF over the pool),
+re-scored by coverage (the weighted share of the terms it holds) and by whether it holds the kind of answer
+asked for (`qa_types`). The answer is the best entry's answer or the best passage itself (text of its
+source; a labelled row: its cells are), with its span marked. Confidence is that score lowered by how close
+the runner-up with a different text came (`margin_weight`); below `threshold` there is no answer, only the
+closest items and the 我要留言 link.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -37,18 +39,14 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from . import analysis, queries, vocabulary
+from . import analysis, qa_passages, qa_types, queries, vocabulary
 from .enums import DocumentKind, KnowledgeStatus
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RULES_FILE = Path(__file__).resolve().parent / "data" / "qa.json"
+SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "qa_synonyms.txt"
 MAX_QUESTION_CHARS = 200
 NOT_FOUND = "未找到确切答案"
-SENTENCE_END = re.compile(r"[。!?;！？；\n]+")
-CLAUSE_END = re.compile(r"[,，]+")
-# In normalized text a space between two Chinese characters is a paragraph or field boundary.
-PARAGRAPH_GAP = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
-TRIM = " ,，、:：.·-—()（）\"'“”‘’《》<>[]【】"
 
 
 # --- rules --------------------------------------------------------------------------------------------
@@ -59,7 +57,10 @@ class Rules:
     threshold: float
     sure: float
     question_words: frozenset[str]
+    weak_words: frozenset[str]
     passage_kinds: tuple[str, ...]
+    secondary_kinds: tuple[str, ...]
+    candidate_secondary: int
     candidate_documents: int
     candidate_entries: int
     single_char_weight: float
@@ -71,6 +72,14 @@ class Rules:
     excerpt_chars: int
     max_sources: int
     closest: int
+    bm25_k1: float
+    bm25_b: float
+    bm25_share: float
+    bigram_weight: float
+    gram_factor: float
+    type_factor: float
+    asking_factor: float
+    missing_factor: float
 
 
 def parse_rules(data: dict) -> Rules:
@@ -91,14 +100,23 @@ def parse_rules(data: dict) -> Rules:
     words = data.get("question_words")
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
         raise ImproperlyConfigured("qa.json: question_words must be a list of words")
+    weak = data.get("weak_words", [])
+    if not isinstance(weak, list) or not all(isinstance(w, str) and w.strip() for w in weak):
+        raise ImproperlyConfigured("qa.json: weak_words must be a list of words")
     kinds = data.get("passage_kinds")
     if not isinstance(kinds, list) or not kinds or any(kind not in DocumentKind.values for kind in kinds):
         raise ImproperlyConfigured(f"qa.json: passage_kinds must be kinds of {DocumentKind.values}")
+    secondary = data.get("secondary_kinds")
+    if not isinstance(secondary, list) or any(kind not in DocumentKind.values for kind in secondary):
+        raise ImproperlyConfigured(f"qa.json: secondary_kinds must be kinds of {DocumentKind.values}")
     rules = Rules(
         threshold=number("threshold"),
         sure=number("sure"),
         question_words=frozenset(analysis.normalize(w) for w in words),
+        weak_words=frozenset(analysis.normalize(w) for w in weak),
         passage_kinds=tuple(kinds),
+        secondary_kinds=tuple(secondary),
+        candidate_secondary=count("candidate_secondary", high=500),
         candidate_documents=count("candidate_documents", high=500),
         candidate_entries=count("candidate_entries", high=500),
         single_char_weight=number("single_char_weight"),
@@ -110,6 +128,14 @@ def parse_rules(data: dict) -> Rules:
         excerpt_chars=count("excerpt_chars"),
         max_sources=count("max_sources", high=20),
         closest=count("closest", high=50),
+        bm25_k1=number("bm25_k1", high=3.0),
+        bm25_b=number("bm25_b"),
+        bm25_share=number("bm25_share"),
+        bigram_weight=number("bigram_weight"),
+        gram_factor=number("gram_factor"),
+        type_factor=number("type_factor"),
+        asking_factor=number("asking_factor"),
+        missing_factor=number("missing_factor"),
     )
     if rules.sure < rules.threshold:
         raise ImproperlyConfigured("qa.json: sure must not be below threshold")
@@ -157,6 +183,8 @@ class Answer:
     confidence: float
     sources: list[dict] = field(default_factory=list)
     closest: list[dict] = field(default_factory=list)
+    asks: str = "other"  # the kind of answer the question asks for (qa_types)
+    span: str | None = None  # the answer span inside `text`, when the kind has one
 
     @property
     def found(self) -> bool:
@@ -169,6 +197,16 @@ class Answer:
         return "较确定" if self.confidence >= rules().sure else "可能相关"
 
     @property
+    def marked(self) -> tuple[str, str, str]:
+        """(before, span, after) of the answer text, the span being the first place `span` stands in it;
+        ("", "", text) when there is no span."""
+        text = self.text or ""
+        at = text.find(self.span) if self.span else -1
+        if at < 0:
+            return "", "", text
+        return text[:at], self.span, text[at + len(self.span) :]
+
+    @property
     def message_url(self) -> str:
         """The letters write page with the question filled in as the letter's title (its `title` parameter,
         cut to the title's 100 characters there)."""
@@ -179,8 +217,9 @@ class Answer:
 @dataclass
 class _Term:
     words: tuple[str, ...]  # the term first, then its synonyms (normalized)
-    weight: float
-    key: bool
+    weight: float  # the term's share of the question: longer terms weigh more, single characters little
+    grams: tuple[str, ...] = ()  # its character bigrams, so a typo or another cut still meets part of it
+    idf: float = 1.0  # over the candidate passages
 
 
 @dataclass
@@ -194,81 +233,154 @@ class _Candidate:
     rank: int
     source_text: str = ""
     links: list[dict] = field(default_factory=list)
+    span: str | None = None
 
 
-def _content_terms(parsed: analysis.QueryAnalysis, rules_: Rules) -> list[analysis.Term]:
-    return [term for term in parsed.terms if term.text not in rules_.question_words]
+@dataclass
+class _Pooled:
+    """A passage of the pool: its text as scored, and what answers if it wins."""
+
+    scored: str
+    passage: qa_passages.Passage
+    document: object | None = None  # the SearchDocument, or None for a knowledge entry
+    entry: object | None = None
+    rank: int = 0
+    source_text: str = ""  # the whole text the passage comes from
+    bm25: float = 0.0
+    coverage: float = 0.0
 
 
-def _weights(terms: list[analysis.Term], rules_: Rules) -> list[_Term]:
-    """Each content term with its IDF over the index (documents holding the term or a synonym)."""
-    from .models import SearchDocument
+TITLED_KINDS = frozenset({DocumentKind.GUIDE, DocumentKind.DATASET, DocumentKind.LETTER})
+CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+LATIN_RUN = re.compile(r"[a-z0-9][a-z0-9.\-/]*")
 
-    total = SearchDocument.objects.count()
-    out = []
-    for term in terms:
-        alone = analysis.Term(term.text, synonyms=list(term.synonyms))
-        single = analysis.QueryAnalysis(raw=term.text, normalized=term.text, terms=[alone])
-        df, _ = queries.match(single, mode="any", limit=0)
-        weight = math.log(1 + (total + 1) / (df + 1))
-        short = len(term.text) < 2 and not term.is_latin
-        if short:
+
+def strip_question_words(normalized: str, rules_: Rules) -> str:
+    """The question without its question and colloquial words of two or more characters (the longest
+    first), each replaced by a space so the words around it are not glued together; single-character ones
+    are dropped as words after segmentation."""
+    for word in sorted(rules_.question_words, key=len, reverse=True):
+        if len(word) >= 2 and word in normalized:
+            normalized = normalized.replace(word, " ")
+    return normalized
+
+
+def _bigrams(text: str) -> list[str]:
+    out: dict[str, None] = {}
+    for run in CJK_RUN.findall(text):
+        for i in range(len(run) - 1):
+            out[run[i : i + 2]] = None
+    return list(out)
+
+
+def _question_terms(stripped: str, rules_: Rules) -> list[_Term]:
+    """The content terms of a question (question words already removed), with their synonyms: the
+    vocabulary's and the Q&A's own (`data/qa_synonyms.txt`)."""
+    parsed = vocabulary.analyze(stripped)
+    extra = qa_synonyms()
+    stops = analysis.stop_words()
+    out: list[_Term] = []
+    for term in parsed.terms:
+        text = term.text
+        if len(text) == 2 and not analysis.known_word(text):
+            # A cut across a question word (库要, 里排, 能加): keep the other character.
+            kept = [char for char in text if char not in rules_.question_words]
+            if len(kept) == 1:
+                text = kept[0]
+                term = analysis.Term(text, synonyms=vocabulary.synonym_map().get(text, []))
+        if text in rules_.question_words or text in stops:
+            continue
+        synonyms = [analysis.normalize(s) for s in term.synonyms] + extra.get(text, [])
+        words = tuple(dict.fromkeys([text, *synonyms]))
+        latin = bool(LATIN_RUN.fullmatch(text))
+        weight = 1.0 if latin else min(len(text), 4) / 2
+        if (len(text) < 2 and not latin) or text in rules_.weak_words:
             weight *= rules_.single_char_weight
-        words = tuple(dict.fromkeys([term.text, *(analysis.normalize(s) for s in term.synonyms)]))
-        out.append(_Term(words=words, weight=weight, key=not short))
-    if out and not any(term.key for term in out):
-        for term in out:
-            term.key = True
+        out.append(_Term(words=words, weight=weight, grams=tuple(_bigrams(text)) if len(text) >= 3 else ()))
     return out
 
 
-def _score(text: str, terms: list[_Term], rules_: Rules) -> float:
-    """The weighted share of the terms `text` holds; 0 when a key term is missing."""
-    total = sum(term.weight for term in terms) or 1.0
-    got = 0.0
-    for term in terms:
-        if term.words[0] in text:
-            got += term.weight
-        elif any(word in text for word in term.words[1:]):
-            got += term.weight * rules_.synonym_factor
-        elif term.key:
-            return 0.0
-    return got / total
+@lru_cache(maxsize=1)
+def qa_synonyms() -> dict[str, list[str]]:
+    """word → the other words of its groups in `data/qa_synonyms.txt` (the Q&A's own, beside the
+    vocabulary's: how citizens ask against how documents say it)."""
+    groups = []
+    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words = vocabulary.split_group(line)
+            if len(words) >= 2:
+                groups.append(words)
+    return vocabulary.build_synonym_map(groups)
 
 
-def sentences(text: str) -> list[str]:
-    """The sentences of a normalized text: split at 。！？； line breaks and paragraph gaps."""
-    out = []
-    for part in SENTENCE_END.split(text):
-        for piece in PARAGRAPH_GAP.split(part):
-            piece = piece.strip(TRIM)
-            if piece:
-                out.append(piece)
-    return out
+def _pinyin(word: str) -> list[str]:
+    if len(word) >= 2 and CJK_RUN.fullmatch(word):
+        full, _initials = analysis.pinyin_of(word)
+        return [full] if full else []
+    return []
 
 
-def passages(text: str, rules_: Rules) -> list[tuple[str, str]]:
-    """(passage, the sentence it comes from): each sentence, and the clauses of long sentences."""
-    out = []
-    for sentence in sentences(text):
-        if len(sentence) <= rules_.max_passage_chars:
-            out.append((sentence, sentence))
-        if len(sentence) >= rules_.clause_min_chars:
-            for clause in CLAUSE_END.split(sentence):
-                clause = clause.strip(TRIM)
-                if clause and clause != sentence and len(clause) <= rules_.max_passage_chars:
-                    out.append((clause, sentence))
-    return out
+def _unknown(term: analysis.Term) -> bool:
+    """Whether no indexed document holds the term, a synonym or its pinyin."""
+    single = analysis.QueryAnalysis(raw=term.text, normalized=term.text, terms=[term])
+    total, _hits = queries.match(single, mode="any", limit=0)
+    return total == 0
 
 
-def _excerpt(sentence: str, passage: str, size: int) -> str:
-    if len(sentence) <= size:
-        return sentence
-    start = max(0, sentence.find(passage) - (size - len(passage)) // 2)
-    return sentence[start : start + size]
+def _term_hit(text: str, term: _Term, rules_: Rules) -> tuple[float, float]:
+    """(term frequency, presence) of a term in a text: the term itself counts 1, a synonym
+    `synonym_factor`, and a term of three or more characters half present by its bigrams a part."""
+    tf = float(text.count(term.words[0]))
+    if tf:
+        return tf, 1.0
+    tf = sum(text.count(word) for word in term.words[1:]) * rules_.synonym_factor
+    if tf:
+        return tf, rules_.synonym_factor
+    if term.grams:
+        share = sum(1 for gram in term.grams if gram in text) / len(term.grams)
+        if share >= 0.5:
+            return share * 0.5, share * rules_.gram_factor
+    return 0.0, 0.0
 
 
-def _entry_candidates(content, terms, site, today, rules_) -> list[_Candidate]:
+def _score_pool(pool: list[_Pooled], terms: list[_Term], grams: list[str], rules_: Rules) -> None:
+    """BM25 of each passage over the question's terms (with synonyms) and character bigrams, IDF over the
+    pool; and the coverage: the weighted share of the terms a passage holds."""
+    if not pool:
+        return
+    n = len(pool)
+    lengths = [len(item.scored) for item in pool]
+    average = sum(lengths) / n or 1.0
+    k1, b = rules_.bm25_k1, rules_.bm25_b
+    term_hits = [[_term_hit(item.scored, term, rules_) for term in terms] for item in pool]
+    gram_tf = [[item.scored.count(gram) for gram in grams] for item in pool]
+    term_idf = []
+    for i in range(len(terms)):
+        df = sum(1 for hits in term_hits if hits[i][0] > 0)
+        term_idf.append(math.log(1 + (n - df + 0.5) / (df + 0.5)))
+    gram_idf = []
+    for j in range(len(grams)):
+        df = sum(1 for tfs in gram_tf if tfs[j] > 0)
+        gram_idf.append(math.log(1 + (n - df + 0.5) / (df + 0.5)))
+    weights = [term.weight * (0.5 + idf) for term, idf in zip(terms, term_idf, strict=True)]
+    total_weight = sum(weights) or 1.0
+    for index, item in enumerate(pool):
+        norm = k1 * (1 - b + b * lengths[index] / average)
+        score = 0.0
+        covered = 0.0
+        for i, (tf, presence) in enumerate(term_hits[index]):
+            if tf:
+                score += term_idf[i] * tf * (k1 + 1) / (tf + norm)
+                covered += weights[i] * presence
+        for j, tf in enumerate(gram_tf[index]):
+            if tf:
+                score += rules_.bigram_weight * gram_idf[j] * tf * (k1 + 1) / (tf + norm)
+        item.bm25 = score
+        item.coverage = covered / total_weight
+
+
+def _entry_pool(content, site, today, rules_) -> list[_Pooled]:
     from .models import SearchDocument
 
     parsed = analysis.QueryAnalysis(raw="", normalized="", terms=content)
@@ -284,71 +396,159 @@ def _entry_candidates(content, terms, site, today, rules_) -> list[_Candidate]:
     )
     out = []
     for rank, entry in enumerate(entries.order_by("pk")):
-        score = _score(analysis.normalize(entry.question), terms, rules_) * rules_.entry_factor
-        if score <= 0:
-            continue
-        page_url = f"{reverse('qa')}?q={quote(entry.question)}"
-        links = [link for link in entry.source_links or [] if isinstance(link, dict) and link.get("url")]
-        out.append(
-            _Candidate(
-                text=entry.answer,
-                score=min(score, 1.0),
-                title=entry.question,
-                url=page_url,
-                excerpt=entry.answer[: rules_.excerpt_chars],
-                kind=DocumentKind.QA,
-                rank=rank,
-                source_text=entry.answer,
-                links=links,
-            )
-        )
+        question = analysis.normalize(entry.question)
+        scored = f"{question} {analysis.normalize(entry.answer)}"
+        passage = qa_passages.Passage(entry.answer, entry.answer)
+        out.append(_Pooled(scored=scored, passage=passage, entry=entry, rank=rank, source_text=scored))
     return out
 
 
-def _passage_candidates(content, terms, rules_) -> tuple[list[_Candidate], list[dict]]:
-    """Scored passages of the best matching documents, and those documents as closest items."""
+@dataclass(frozen=True)
+class _Cut:
+    """A document's normalized title and text and its passages."""
+
+    title: str
+    text: str
+    passages: tuple[qa_passages.Passage, ...]
+
+
+_CUTS: OrderedDict = OrderedDict()  # (pk, indexed_at, clause_min, max_chars) -> _Cut, least recent first
+CUTS_KEPT = 4096
+
+
+def _document_text(summary: str, body: str) -> str:
+    """The text passages are cut from: the summary when the body does not already hold it, then the body."""
+    body = analysis.normalize(body)
+    summary = analysis.normalize(summary or "")
+    if summary and summary[:40] not in body:
+        return f"{summary} {body}"
+    return body
+
+
+def _cuts(documents, rules_: Rules) -> dict[int, _Cut]:
+    """The cut of each document, from the process's cache (by document and `indexed_at`, so a reindexed
+    document is cut again) or cut now; only the documents not cached are read whole."""
+    from .models import SearchDocument
+
+    def key(document):
+        return (document.pk, document.indexed_at, rules_.clause_min_chars, rules_.max_passage_chars)
+
+    out, wanted = {}, []
+    for document in documents:
+        cut = _CUTS.get(key(document))
+        if cut is None:
+            wanted.append(document)
+        else:
+            _CUTS.move_to_end(key(document))
+            out[document.pk] = cut
+    texts = dict(
+        (pk, (summary, body))
+        for pk, summary, body in SearchDocument.objects.filter(pk__in=[d.pk for d in wanted]).values_list(
+            "pk", "summary", "body"
+        )
+    )
+    for document in wanted:
+        summary, body = texts.get(document.pk, ("", ""))
+        text = _document_text(summary, body)
+        found = qa_passages.passages(
+            text, clause_min_chars=rules_.clause_min_chars, max_chars=rules_.max_passage_chars
+        )
+        cut = _Cut(title=analysis.normalize(document.title), text=text, passages=tuple(found))
+        _CUTS[key(document)] = out[document.pk] = cut
+        while len(_CUTS) > CUTS_KEPT:
+            _CUTS.popitem(last=False)
+    return out
+
+
+def _document_pool(content, rules_) -> tuple[list[_Pooled], list]:
+    """The passages of the best matching documents, and those documents in rank order."""
     from .models import SearchDocument
 
     parsed = analysis.QueryAnalysis(raw="", normalized="", terms=content)
+    # The primary kinds (policies, interpretations, guides) and the others (articles, interviews, datasets,
+    # letters) are read apart, so the many news articles never push a policy out of the candidates.
     _total, hits = queries.match(
         parsed, kinds=rules_.passage_kinds, mode="any", limit=rules_.candidate_documents
     )
+    if rules_.secondary_kinds:
+        _total, more = queries.match(
+            parsed, kinds=rules_.secondary_kinds, mode="any", limit=rules_.candidate_secondary
+        )
+        hits = [*hits, *more]
     order = {pk: rank for rank, (pk, _score) in enumerate(hits)}
     documents = sorted(
-        SearchDocument.objects.filter(pk__in=order).only("pk", "kind", "title", "url", "summary", "body"),
+        SearchDocument.objects.filter(pk__in=order).only(
+            "pk", "kind", "title", "url", "summary", "indexed_at"
+        ),
         key=lambda doc: order[doc.pk],
     )
-    out, closest = [], []
+    cuts = _cuts(documents, rules_)
+    pool = []
     for document in documents:
-        body = analysis.normalize(document.body)
-        best_here = None
-        for passage, sentence in passages(body, rules_):
-            score = _score(passage, terms, rules_)
-            if score <= 0:
-                continue
-            candidate = _Candidate(
-                text=passage,
-                score=score,
-                title=document.title,
-                url=document.url,
-                excerpt=_excerpt(sentence, passage, rules_.excerpt_chars),
-                kind=document.kind,
-                rank=order[document.pk],
-                source_text=body,
+        cut = cuts[document.pk]
+        source_text = f"{cut.title} {cut.text}"
+        # A guide's, a catalogue's or a letter's fields say little alone ("不收费"): scored with the title.
+        title = cut.title if document.kind in TITLED_KINDS else ""
+        for passage in cut.passages:
+            scored = f"{title} {passage.text}" if title else passage.text
+            pool.append(
+                _Pooled(
+                    scored=scored,
+                    passage=passage,
+                    document=document,
+                    rank=order[document.pk],
+                    source_text=source_text,
+                )
             )
-            out.append(candidate)
-            if best_here is None or score > best_here.score:
-                best_here = candidate
-        closest.append(
-            {
-                "title": document.title,
-                "url": document.url,
-                "excerpt": best_here.excerpt
-                if best_here
-                else (document.summary or body)[: rules_.excerpt_chars],
-            }
+    return pool, documents
+
+
+def _excerpt(sentence: str, passage: str, size: int) -> str:
+    if len(sentence) <= size:
+        return sentence
+    start = max(0, sentence.find(passage) - (size - len(passage)) // 2)
+    return sentence[start : start + size]
+
+
+def _candidate(item: _Pooled, score: float, rules_: Rules) -> _Candidate:
+    if item.entry is not None:
+        entry = item.entry
+        links = [link for link in entry.source_links or [] if isinstance(link, dict) and link.get("url")]
+        return _Candidate(
+            text=entry.answer,
+            score=score,
+            title=entry.question,
+            url=f"{reverse('qa')}?q={quote(entry.question)}",
+            excerpt=entry.answer[: rules_.excerpt_chars],
+            kind=DocumentKind.QA,
+            rank=item.rank,
+            source_text=item.scored,
+            links=links,
         )
-    return out, closest
+    document = item.document
+    return _Candidate(
+        text=item.passage.text,
+        score=score,
+        title=document.title,
+        url=document.url,
+        excerpt=_excerpt(item.passage.sentence, item.passage.text, rules_.excerpt_chars),
+        kind=document.kind,
+        rank=item.rank,
+        source_text=item.source_text,
+    )
+
+
+def _closest(documents, best_by_document: dict, rules_: Rules) -> list[dict]:
+    out = []
+    for document in documents:
+        best = best_by_document.get(document.pk, (0.0, None))[1]
+        excerpt = (
+            _excerpt(best.passage.sentence, best.passage.text, rules_.excerpt_chars)
+            if best
+            else analysis.normalize(document.summary or "")[: rules_.excerpt_chars]
+        )
+        out.append({"title": document.title, "url": document.url, "excerpt": excerpt})
+    return out
 
 
 KIND_ORDER = {
@@ -376,38 +576,98 @@ def answer(question: str, *, site=None, now: datetime) -> Answer:
     """The answer to a question on `site` (a Wagtail Site, or None for the group) at `now`."""
     rules_ = rules()
     question = (question or "").strip()[:MAX_QUESTION_CHARS]
-    parsed = vocabulary.analyze(question)
-    content = _content_terms(parsed, rules_)
-    if not content:
+    normalized = analysis.normalize(question)
+    stripped = strip_question_words(normalized, rules_)
+    terms = _question_terms(stripped, rules_)
+    if not terms:
         return Answer(question=question, text=None, confidence=0.0)
-    terms = _weights(content, rules_)
-    entries = _entry_candidates(content, terms, site, local_date(now), rules_)
-    found, closest = _passage_candidates(content, terms, rules_)
-    candidates = sorted([*entries, *found], key=_sort_key)
-    for candidate in entries:
-        closest.insert(0, {"title": candidate.title, "url": candidate.url, "excerpt": candidate.excerpt})
+    content = [
+        analysis.Term(term.words[0], synonyms=list(term.words[1:]), pinyin=_pinyin(term.words[0]))
+        for term in terms
+    ]
+    asked = qa_types.asks(normalized)
+    grams = _bigrams(stripped)
+    entries = _entry_pool(content, site, local_date(now), rules_)
+    found, documents = _document_pool(content, rules_)
+    pool = [*entries, *found]
+    _score_pool(pool, terms, grams, rules_)
+    top = max((item.bm25 for item in pool), default=0.0) or 1.0
+    share = rules_.bm25_share
+    candidates: list[_Candidate] = []
+    best_by_document: dict[int, tuple[float, _Pooled]] = {}
+    for item in pool:
+        if item.coverage <= 0:
+            continue
+        score = item.coverage * (1 - share + share * item.bm25 / top)
+        typed = asked in qa_types.TYPED or asked in qa_types.FIELD_HINTS
+        if typed and not qa_types.fits(item.passage.text, asked):
+            score *= rules_.type_factor
+        if item.passage.asking:
+            score *= rules_.asking_factor
+        if item.entry is not None:
+            score *= rules_.entry_factor
+        score = min(score, 1.0)
+        candidates.append(_candidate(item, score, rules_))
+        if item.document is not None:
+            held = best_by_document.get(item.document.pk)
+            if held is None or score > held[0]:
+                best_by_document[item.document.pk] = (score, item)
+    candidates.sort(key=_sort_key)
+    closest = _closest(documents, best_by_document, rules_)
+    for candidate in candidates:
+        if candidate.kind == DocumentKind.QA:
+            closest.insert(0, {"title": candidate.title, "url": candidate.url, "excerpt": candidate.excerpt})
     closest = _unique_by_url(closest)[: rules_.closest]
     if not candidates:
         return Answer(question=question, text=None, confidence=0.0, closest=closest)
     best = candidates[0]
-    runner_up = next((c.score for c in candidates[1:] if c.text != best.text), 0.0)
-    confidence = round(best.score * (1 - rules_.margin_weight * runner_up / best.score), 3)
+    runner_up = next(
+        (c.score for c in candidates[1:] if c.text not in best.text and best.text not in c.text), 0.0
+    )
+    confidence = best.score * (1 - rules_.margin_weight * runner_up / best.score)
+    # A content word of the question that its answer's source never says and no indexed document holds,
+    # even by its sound (稿费, 公租房, 访问量): the question is about something the site group does not cover.
+    missing = rules_.missing_factor < 1 and sum(
+        1
+        for term, query_term in zip(terms, content, strict=True)
+        if term.weight >= 1 and _term_hit(best.source_text, term, rules_)[1] == 0 and _unknown(query_term)
+    )
+    confidence = round(max(0.0, confidence * rules_.missing_factor**missing), 3)
     if confidence < rules_.threshold:
         return Answer(question=question, text=None, confidence=confidence, closest=closest)
     if best.kind == DocumentKind.QA:
-        sources = [
-            {"title": str(link.get("title") or link["url"]), "url": str(link["url"]), "excerpt": best.excerpt}
-            for link in best.links
-        ] or [{"title": best.title, "url": best.url, "excerpt": best.excerpt}]
+        # The entry's links first, then the entry's own page (the indexed entry holds the answer itself).
+        sources = _unique_by_url(
+            [
+                *(
+                    {
+                        "title": str(link.get("title") or link["url"]),
+                        "url": str(link["url"]),
+                        "excerpt": best.excerpt,
+                    }
+                    for link in best.links
+                ),
+                {"title": best.title, "url": best.url, "excerpt": best.excerpt},
+            ]
+        )
     else:
-        same = [c for c in candidates if c.text == best.text and c.kind != DocumentKind.QA]
+        # Every document whose passage is the answer and scored as high (a guide's field text like
+        # "法定办结时限 20 个工作日" may stand in other guides, which answer other questions).
+        same = [
+            c
+            for c in candidates
+            if c.text == best.text and c.kind != DocumentKind.QA and c.score >= best.score - 1e-9
+        ]
         sources = _unique_by_url([{"title": c.title, "url": c.url, "excerpt": c.excerpt} for c in same])
+    words = [word for term in terms for word in term.words]
     return Answer(
         question=question,
         text=best.text,
         confidence=confidence,
         sources=sources[: rules_.max_sources],
         closest=[item for item in closest if item["url"] not in {s["url"] for s in sources}],
+        asks=asked,
+        span=qa_types.span(best.text, asked, words),
     )
 
 
