@@ -112,17 +112,23 @@ def test_the_elder_version_has_no_motion_no_pop_ups_and_the_tasks_first(browser_
 
 
 def test_the_switch_works_without_javascript_from_any_page_and_back(browser_page, live_demo):
+    from playwright.sync_api import expect
+
     context = browser_page.context.browser.new_context(java_script_enabled=False, locale="zh-CN")
     try:
         page = context.new_page()
         page.goto(f"http://slj.localhost:{live_demo['port']}/tzgg/")
+        html = page.locator("html")
+        # Each switch is a link through the mode view and back: wait for the page it lands on, not for
+        # the click, so the class is read from the new document and never from one being replaced.
         page.get_by_role("link", name="长者模式").click()
+        expect(html).to_have_class("mode-elder")
         assert page.url.endswith("/tzgg/")
-        assert page.evaluate("document.documentElement.className") == "mode-elder"
         page.get_by_role("link", name="纯文本").click()
-        assert page.evaluate("document.documentElement.className") == "mode-text"
+        expect(html).to_have_class("mode-text")
         assert page.url.endswith("/tzgg/")
         page.get_by_role("link", name="退出纯文本").click()
-        assert page.evaluate("document.documentElement.className") == "mode-standard"
+        expect(html).to_have_class("mode-standard")
+        assert page.url.endswith("/tzgg/")
     finally:
         context.close()
