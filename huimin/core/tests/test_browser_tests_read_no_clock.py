@@ -1,7 +1,8 @@
-"""The moved-clock run (`make test-moved`) leaves out the browser tests: their server's clock is pinned to
-DEMO_NOW by construction, so what could still read today's date is the pytest side of a browser test. This
-test reads every browser test module (and the helpers they share) and refuses any call that asks the wall
-clock for a date or time, so that side is covered too without running Chromium a third time."""
+"""The browser tests' server has its clock pinned to DEMO_NOW by construction, so what could still read
+today's date is the pytest side of a browser test. CI's moved-clock SQLite run catches that only on the day
+it runs; this test reads every browser test module (and the helpers they share) and refuses any call that
+asks the wall clock for a date or time, so that side is covered on any day, and in a local
+`make test-moved MOVED_MARKS="not browser"`, without running Chromium."""
 
 from __future__ import annotations
 
