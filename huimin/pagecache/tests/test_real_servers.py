@@ -17,6 +17,7 @@ import time_machine
 from django.core.cache.backends.redis import RedisCache
 
 from huimin.conftest import DEMO_NOW, PINNED_HUIMIN
+from huimin.core.tests.layout.servers import server_env
 from huimin.pagecache import queries, services
 from huimin.pagecache.enums import CACHE_HEADER
 
@@ -71,6 +72,7 @@ def redis_url(tmp_path_factory):
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        env=server_env(),
     )
     _wait_for_port(port, server, "redis-server")
     yield f"redis://127.0.0.1:{port}/0"
@@ -135,6 +137,7 @@ def varnish(live_demo, tmp_path_factory):
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        env=server_env(),
     )
     _wait_for_port(port, server, "varnishd")
     yield f"http://127.0.0.1:{port}"

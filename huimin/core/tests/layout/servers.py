@@ -102,6 +102,20 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def server_env(base: dict | None = None) -> dict:
+    """The environment for a third-party server (redis-server, varnishd, nginx, PostgreSQL): the suite's,
+    without libfaketime. The moved-clock run (`make test-moved`, CI's SQLite run) preloads it into every
+    process; these servers' clocks are not the code under test, and it breaks redis-server's and varnishd's
+    start (recursive clock_gettime calls in their allocators)."""
+    env = dict(os.environ if base is None else base)
+    preload = [lib for lib in env.pop("LD_PRELOAD", "").split() if "faketime" not in lib]
+    if preload:
+        env["LD_PRELOAD"] = " ".join(preload)
+    for name in [name for name in env if name.startswith("FAKETIME")]:
+        del env[name]
+    return env
+
+
 class Processes:
     """Servers started in process groups of their own, by name; `stop_all` ends every one of them."""
 
@@ -115,6 +129,8 @@ class Processes:
         return self.log_dir / f"{name}.log"
 
     def start(self, name: str, argv: list[str], **kwargs) -> subprocess.Popen:
+        """Start a server; without `env`, a third-party one (`server_env`)."""
+        kwargs.setdefault("env", server_env())
         with self.log(name).open("ab") as log:
             process = subprocess.Popen(
                 argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **kwargs
@@ -215,7 +231,13 @@ class Postgres:
         if self.as_root:
             command = [binary("runuser") or "runuser", "-u", "postgres", "--", *command]
         result = subprocess.run(
-            command, cwd=self.root, capture_output=True, text=True, timeout=timeout, check=False
+            command,
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            env=server_env(),
         )
         if result.returncode:
             output = result.stdout[-2000:] + result.stderr[-2000:]
