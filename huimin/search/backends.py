@@ -181,6 +181,31 @@ class Engine:
         rest = self._ranked(second, filters, rest_limit, rest_offset)
         return total, head[offset:] + rest
 
+    def best(
+        self,
+        query: analysis.QueryAnalysis,
+        filters: Filters = Filters(),
+        *,
+        mode: str = "all",
+        limit: int = 20,
+    ) -> list[tuple[int, float]]:
+        """The `limit` best matching documents, [(document id, score)], best first, neither counted nor
+        tiered: for a reader that wants candidates, not a results page (Q&A)."""
+        expression = build_expression(query, mode)
+        if expression is None or limit <= 0:
+            return []
+        return self._ranked(self._prepared(expression, ALL), filters, int(limit), 0)
+
+    def exists(self, query: analysis.QueryAnalysis, *, mode: str = "all") -> bool:
+        """Whether any document matches, read from the index without ranking or counting."""
+        expression = build_expression(query, mode)
+        if expression is None:
+            return False
+        source, _score, params = self._matched(self._prepared(expression, ALL), Filters())
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 {source} LIMIT 1", params)
+            return cursor.fetchone() is not None
+
     def facet_counts(
         self,
         query: analysis.QueryAnalysis,
@@ -707,6 +732,16 @@ class WagtailEngine(Engine):
         if not total or not limit:
             return total, []
         return total, [(doc.pk, float(doc._score or 0.0)) for doc in results[offset : offset + limit]]
+
+    def best(self, query, filters=Filters(), *, mode="all", limit=20):
+        """As `Engine.best`: the backend's own ranking, not counted (any non-zero `total` skips the count)."""
+        return self.match(query, filters, mode=mode, limit=limit, total=max(1, int(limit)))[1]
+
+    def exists(self, query, *, mode="all"):
+        expression = self.wagtail_query(query, mode)
+        if expression is None:
+            return False
+        return len(self._search(expression, Filters(), order_by_relevance=False)[:1]) > 0
 
     def facets_and_total(self, query, filters=Filters(), *, mode="all"):
         """As `Engine.facets_and_total`: the backend counts each facet under the other filters, and the total

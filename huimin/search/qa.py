@@ -62,7 +62,6 @@ class Rules:
     secondary_kinds: tuple[str, ...]
     candidate_secondary: int
     candidate_documents: int
-    candidate_entries: int
     single_char_weight: float
     synonym_factor: float
     entry_factor: float
@@ -118,7 +117,6 @@ def parse_rules(data: dict) -> Rules:
         secondary_kinds=tuple(secondary),
         candidate_secondary=count("candidate_secondary", high=500),
         candidate_documents=count("candidate_documents", high=500),
-        candidate_entries=count("candidate_entries", high=500),
         single_char_weight=number("single_char_weight"),
         synonym_factor=number("synonym_factor"),
         entry_factor=number("entry_factor", high=2.0),
@@ -323,9 +321,7 @@ def _pinyin(word: str) -> list[str]:
 
 def _unknown(term: analysis.Term) -> bool:
     """Whether no indexed document holds the term, a synonym or its pinyin."""
-    single = analysis.QueryAnalysis(raw=term.text, normalized=term.text, terms=[term])
-    total, _hits = queries.match(single, mode="any", limit=0)
-    return total == 0
+    return not queries.exists(analysis.QueryAnalysis(raw=term.text, normalized=term.text, terms=[term]))
 
 
 def _term_hit(text: str, term: _Term, rules_: Rules) -> tuple[float, float]:
@@ -380,14 +376,11 @@ def _score_pool(pool: list[_Pooled], terms: list[_Term], grams: list[str], rules
         item.coverage = covered / total_weight
 
 
-def _entry_pool(content, site, today, rules_) -> list[_Pooled]:
-    from .models import SearchDocument
-
-    parsed = analysis.QueryAnalysis(raw="", normalized="", terms=content)
-    _total, hits = queries.match(parsed, kinds=(DocumentKind.QA,), mode="any", limit=rules_.candidate_entries)
-    keys = SearchDocument.objects.filter(pk__in=[pk for pk, _ in hits]).values_list("key", flat=True)
-    ids = [int(key.partition(":")[2]) for key in keys if key.partition(":")[2].isdigit()]
-    entries = usable_entries(today).filter(pk__in=ids)
+def _entry_pool(terms: list[_Term], site, today, rules_) -> list[_Pooled]:
+    """The usable knowledge entries for the site (or the whole group's) that hold a term of the question:
+    read whole and matched here, as they are few (a curated base) and an index query filtered to them would
+    go through every document matching a common word."""
+    entries = usable_entries(today)
     # Without a site, only the entries for the whole group: a county's entry is that county's answer.
     entries = (
         entries.filter(Q(site__isnull=True) | Q(site=site))
@@ -395,11 +388,13 @@ def _entry_pool(content, site, today, rules_) -> list[_Pooled]:
         else entries.filter(site__isnull=True)
     )
     out = []
-    for rank, entry in enumerate(entries.order_by("pk")):
+    for entry in entries.order_by("pk").only("pk", "question", "answer", "source_links"):
         question = analysis.normalize(entry.question)
         scored = f"{question} {analysis.normalize(entry.answer)}"
+        if not any(_term_hit(scored, term, rules_)[1] for term in terms):
+            continue
         passage = qa_passages.Passage(entry.answer, entry.answer)
-        out.append(_Pooled(scored=scored, passage=passage, entry=entry, rank=rank, source_text=scored))
+        out.append(_Pooled(scored=scored, passage=passage, entry=entry, rank=len(out), source_text=scored))
     return out
 
 
@@ -460,20 +455,48 @@ def _cuts(documents, rules_: Rules) -> dict[int, _Cut]:
     return out
 
 
-def _document_pool(content, rules_) -> tuple[list[_Pooled], list]:
+def _graded(
+    content: list[analysis.Term], weights: list[float], unknown: set[int], kinds, limit: int
+) -> list[tuple[int, float]]:
+    """Up to `limit` candidate documents of `kinds`, best first: those holding every content term (or a
+    synonym, or its sound), then, while there are fewer than `limit`, those holding all terms but one (the
+    lightest left out first), and only when none is found, those holding any. A word the citizen adds or the
+    document words otherwise costs a candidate no place, and no query goes through every document that holds
+    one common word while better candidates exist."""
+
+    def query(terms):
+        return analysis.QueryAnalysis(raw="", normalized="", terms=list(terms))
+
+    everything = content
+    # A word no document holds (翠屏岭 asked with 码头): no candidate has it, so it is left out first.
+    known = [i for i in range(len(content)) if i not in unknown]
+    if known and len(known) < len(content):
+        content, weights = [content[i] for i in known], [weights[i] for i in known]
+    hits = queries.best(query(content), kinds=kinds, mode="all", limit=limit)
+    if len(hits) < limit and len(content) > 1:
+        seen = {pk for pk, _score in hits}
+        for left_out in sorted(range(len(content)), key=lambda i: weights[i]):
+            rest = [term for i, term in enumerate(content) if i != left_out]
+            for pk, score in queries.best(query(rest), kinds=kinds, mode="all", limit=limit - len(hits)):
+                if pk not in seen:
+                    seen.add(pk)
+                    hits.append((pk, score))
+            if len(hits) >= limit:
+                break
+    if not hits:
+        hits = queries.best(query(everything), kinds=kinds, mode="any", limit=limit)
+    return hits
+
+
+def _document_pool(content, weights, unknown, rules_) -> tuple[list[_Pooled], list]:
     """The passages of the best matching documents, and those documents in rank order."""
     from .models import SearchDocument
 
-    parsed = analysis.QueryAnalysis(raw="", normalized="", terms=content)
     # The primary kinds (policies, interpretations, guides) and the others (articles, interviews, datasets,
     # letters) are read apart, so the many news articles never push a policy out of the candidates.
-    _total, hits = queries.match(
-        parsed, kinds=rules_.passage_kinds, mode="any", limit=rules_.candidate_documents
-    )
+    hits = _graded(content, weights, unknown, rules_.passage_kinds, rules_.candidate_documents)
     if rules_.secondary_kinds:
-        _total, more = queries.match(
-            parsed, kinds=rules_.secondary_kinds, mode="any", limit=rules_.candidate_secondary
-        )
+        more = _graded(content, weights, unknown, rules_.secondary_kinds, rules_.candidate_secondary)
         hits = [*hits, *more]
     order = {pk: rank for rank, (pk, _score) in enumerate(hits)}
     documents = sorted(
@@ -564,10 +587,13 @@ def _sort_key(candidate: _Candidate):
 
 
 def _unique_by_url(items: list[dict]) -> list[dict]:
+    """The items without repeats: one per URL, and one per title and excerpt (the same document shown on
+    two sites of the group reads as the same link twice)."""
     seen, out = set(), []
     for item in items:
-        if item["url"] not in seen:
-            seen.add(item["url"])
+        same = (item["title"], item.get("excerpt", ""))
+        if item["url"] not in seen and same not in seen:
+            seen.update((item["url"], same))
             out.append(item)
     return out
 
@@ -587,8 +613,10 @@ def answer(question: str, *, site=None, now: datetime) -> Answer:
     ]
     asked = qa_types.asks(normalized)
     grams = _bigrams(stripped)
-    entries = _entry_pool(content, site, local_date(now), rules_)
-    found, documents = _document_pool(content, rules_)
+    entries = _entry_pool(terms, site, local_date(now), rules_)
+    # The terms no indexed document holds, even by a synonym or their sound.
+    unknown = {i for i, query_term in enumerate(content) if _unknown(query_term)}
+    found, documents = _document_pool(content, [term.weight for term in terms], unknown, rules_)
     pool = [*entries, *found]
     _score_pool(pool, terms, grams, rules_)
     top = max((item.bm25 for item in pool), default=0.0) or 1.0
@@ -627,10 +655,10 @@ def answer(question: str, *, site=None, now: datetime) -> Answer:
     confidence = best.score * (1 - rules_.margin_weight * runner_up / best.score)
     # A content word of the question that its answer's source never says and no indexed document holds,
     # even by its sound (稿费, 公租房, 访问量): the question is about something the site group does not cover.
-    missing = rules_.missing_factor < 1 and sum(
+    missing = sum(
         1
-        for term, query_term in zip(terms, content, strict=True)
-        if term.weight >= 1 and _term_hit(best.source_text, term, rules_)[1] == 0 and _unknown(query_term)
+        for i, term in enumerate(terms)
+        if i in unknown and term.weight >= 1 and _term_hit(best.source_text, term, rules_)[1] == 0
     )
     confidence = round(max(0.0, confidence * rules_.missing_factor**missing), 3)
     if confidence < rules_.threshold:

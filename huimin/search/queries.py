@@ -50,6 +50,19 @@ def match(
     )
 
 
+def best(
+    analysis: QueryAnalysis, *, site_id: int | None = None, kinds=(), mode: str = "all", limit: int = 20
+) -> list[tuple[int, float]]:
+    """The `limit` best documents matching an analysed query, [(document id, score)], best first, without
+    counting them all (Q&A's candidates)."""
+    return backends.engine().best(analysis, _filters(site_id, kinds, None, "", None), mode=mode, limit=limit)
+
+
+def exists(analysis: QueryAnalysis, *, mode: str = "all") -> bool:
+    """Whether any indexed document matches the query."""
+    return backends.engine().exists(analysis, mode=mode)
+
+
 def facet_counts(
     analysis: QueryAnalysis,
     *,

@@ -190,6 +190,22 @@ def test_equal_scores_put_the_newer_document_first_and_paging_keeps_the_order():
     assert queries.match(query("翠屏岭"), limit=0) == (3, [])
 
 
+def test_best_gives_the_first_page_in_the_same_order_without_counting_and_exists_reads_one_row():
+    from django.test.utils import CaptureQueriesContext
+
+    title = document(title="蓝鲸湾开放通知", body="近日开放", kind="policy")
+    body = document(title="一则通知", body="蓝鲸湾 近日开放", kind="policy")
+    document(title="蓝鲸湾 游记", kind="article")
+    with CaptureQueriesContext(connection) as captured:
+        best = queries.best(query("蓝鲸湾"), kinds=("policy",), limit=5)
+    assert [pk for pk, _score in best] == [title.pk, body.pk]
+    assert best == queries.match(query("蓝鲸湾"), kinds=("policy",), limit=5)[1]
+    assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+    assert queries.best(query("蓝鲸湾"), limit=0) == []
+    assert queries.exists(query("蓝鲸湾")) and not queries.exists(query("白鹭洲"))
+    assert queries.exists(query("白鹭洲 蓝鲸湾"), mode="any") and not queries.exists(query("白鹭洲 蓝鲸湾"))
+
+
 def test_a_run_of_equal_scores_longer_than_the_slack_is_ordered_all_the_same(monkeypatch):
     monkeypatch.setattr(backends, "TIE_SLACK", 1)  # SQLite: the tie fills the slack, the joined query orders
     older = document(title="翠屏岭 步道", published_at=NOW - timedelta(days=30))

@@ -209,6 +209,41 @@ def test_only_punctuation_is_refused_at_once(demo):
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_a_word_no_document_holds_or_a_common_one_does_not_lose_the_answer(monkeypatch):
+    """Candidates hold every term, then all but one: 翠屏岭 (in no document about the quay) does not lose
+    the sentence, and short documents that repeat every other word but 申请 do not push the one that holds
+    them all out of the candidates."""
+    from . import factories
+
+    rules = qa.rules()
+    monkeypatch.setattr(qa, "rules", lambda: qa.parse_rules({**_rules_data(), "candidate_documents": 3}))
+    for number in range(6):
+        factories.document(
+            title=f"蓝鲸湾码头夜间停泊船只多 {number}",
+            body="蓝鲸湾码头夜间停泊船只多。蓝鲸湾码头夜间停泊热闹，蓝鲸湾码头夜间停泊有序。",
+            kind="policy",
+        )
+    for number in range(40):  # 申请 is a common word: little weight of its own in any one document's score
+        factories.document(title=f"申请须知 {number}", body="申请材料齐全的当场受理。", kind="article")
+    filler = "码头设施按照有关规定统一维护管理，各单位应当加强日常巡查和安全宣传。" * 8
+    source = factories.document(
+        title="港口管理办法",
+        body=f"{filler}第五条 蓝鲸湾码头夜间停泊申请，应当在3个工作日内办结。第六条 其他事项另行规定。",
+        kind="policy",
+    )
+    result = qa.answer("翠屏岭的人去蓝鲸湾码头夜间停泊，申请要几天办好？", now=DEMO_NOW)
+    assert result.text and "3个工作日" in result.text, result
+    assert [s["url"] for s in result.sources] == [source.url]
+    assert rules.candidate_documents > 3
+
+
+def _rules_data() -> dict:
+    import json
+
+    return json.loads(qa.RULES_FILE.read_text(encoding="utf-8"))
+
+
 def test_the_dev_split_of_the_evaluation_set_is_answered_above_a_floor(demo):
     """The dev split only (the test split is for reporting): the knowledge base as the bench makes it
     (harvested drafts published), then every dev question judged by bench/qa/scoring.py."""
@@ -242,7 +277,7 @@ def test_the_dev_split_of_the_evaluation_set_is_answered_above_a_floor(demo):
             )
         )
     figures = scoring.figures(outcomes)
-    assert figures["answer_accuracy"] >= 0.65, figures
+    assert figures["answer_accuracy"] >= 0.8, figures
 
 
 @pytest.mark.django_db
@@ -251,3 +286,27 @@ def test_the_page_marks_the_span_and_offers_the_message_path_when_it_declines(cl
     assert '<mark class="answer-span">5个工作日内</mark>' in html
     html = client.get("/qa/", {"q": "火星移民的签证怎么办理"}, HTTP_HOST="127.0.0.1").content.decode()
     assert "未找到确切答案" in html and ">我要留言</a>" in html and "/hudong/liuyan/?kind=consult" in html
+
+
+def test_the_same_document_on_two_sites_is_one_source_not_two():
+    items = [
+        {"title": "工作要点", "url": "http://a.localhost/1/", "excerpt": "1个工作日内答复"},
+        {"title": "工作要点", "url": "http://b.localhost/1/", "excerpt": "1个工作日内答复"},
+        {"title": "工作要点", "url": "http://a.localhost/1/", "excerpt": "另一段"},
+        {"title": "工作要点", "url": "http://c.localhost/1/", "excerpt": "另一段"},
+        {"title": "考评办法", "url": "http://a.localhost/2/", "excerpt": "1个工作日内答复"},
+    ]
+    assert [item["url"] for item in qa._unique_by_url(items)] == [
+        "http://a.localhost/1/",
+        "http://c.localhost/1/",
+        "http://a.localhost/2/",
+    ]
+
+
+@pytest.mark.django_db
+def test_an_answer_on_every_site_lists_each_source_once(demo):
+    for site in Site.objects.all():
+        result = qa.answer("咨询类留言多长时间内答复？", site=site, now=DEMO_NOW)
+        assert result.text, site.hostname
+        shown = [(source["title"], source["excerpt"]) for source in result.sources]
+        assert len(shown) == len(set(shown)), (site.hostname, shown)

@@ -61,6 +61,8 @@ def test_documents_are_written_found_and_removed(wagtail_engine):
     assert set(found) == {title.pk, body.pk}
     total, rows = queries.match(query("蓝鲸湾"), limit=1, offset=1)
     assert total == 2 and [pk for pk, _score in rows] == found[1:]
+    assert [pk for pk, _score in queries.best(query("蓝鲸湾"), limit=5)] == found
+    assert queries.exists(query("蓝鲸湾")) and not queries.exists(query("白鹭洲"))
 
     services.remove("w:2")
     assert ids(query("蓝鲸湾")) == [body.pk]
