@@ -458,33 +458,45 @@ def _cuts(documents, rules_: Rules) -> dict[int, _Cut]:
 def _graded(
     content: list[analysis.Term], weights: list[float], unknown: set[int], kinds, limit: int
 ) -> list[tuple[int, float]]:
-    """Up to `limit` candidate documents of `kinds`, best first: those holding every content term (or a
-    synonym, or its sound), then, while there are fewer than `limit`, those holding all terms but one (the
-    lightest left out first), and only when none is found, those holding any. A word the citizen adds or the
-    document words otherwise costs a candidate no place, and no query goes through every document that holds
-    one common word while better candidates exist."""
+    """Up to `limit` candidate documents of `kinds`, best first. Terms no indexed document holds are left
+    out (no candidate could hold them). Then, over the content terms and again over the strong ones alone
+    (words of two or more characters, when single characters are among them): the documents holding every
+    term (or a synonym, or its sound), then, while there are fewer than `limit`, those holding all but one
+    (the lightest left out first). When none holds that much: all strong terms but the two lightest, the
+    three lightest … down to two terms; and only when none is found, those holding any (title and keyword
+    matches first). A word the citizen adds or the document words otherwise costs a candidate no place, and
+    no query goes through every document that holds one common word while better candidates exist."""
 
     def query(terms):
         return analysis.QueryAnalysis(raw="", normalized="", terms=list(terms))
 
-    everything = content
-    # A word no document holds (翠屏岭 asked with 码头): no candidate has it, so it is left out first.
-    known = [i for i in range(len(content)) if i not in unknown]
-    if known and len(known) < len(content):
-        content, weights = [content[i] for i in known], [weights[i] for i in known]
-    hits = queries.best(query(content), kinds=kinds, mode="all", limit=limit)
-    if len(hits) < limit and len(content) > 1:
-        seen = {pk for pk, _score in hits}
-        for left_out in sorted(range(len(content)), key=lambda i: weights[i]):
-            rest = [term for i, term in enumerate(content) if i != left_out]
-            for pk, score in queries.best(query(rest), kinds=kinds, mode="all", limit=limit - len(hits)):
-                if pk not in seen:
-                    seen.add(pk)
-                    hits.append((pk, score))
+    known = [i for i in range(len(content)) if i not in unknown] or list(range(len(content)))
+    strong = [i for i in known if weights[i] >= 1]
+    levels = [known] + ([strong] if 2 <= len(strong) < len(known) else [])
+    hits: list[tuple[int, float]] = []
+    seen: set[int] = set()
+
+    def add(terms, wanted):
+        for pk, score in queries.best(query(terms), kinds=kinds, mode="all", limit=wanted):
+            if pk not in seen:
+                seen.add(pk)
+                hits.append((pk, score))
+
+    for level in levels:
+        add([content[i] for i in level], limit - len(hits))
+        for left_out in sorted(level, key=lambda i: weights[i]) if len(level) > 1 else ():
             if len(hits) >= limit:
                 break
+            add([content[i] for i in level if i != left_out], limit - len(hits))
+        if len(hits) >= limit:
+            break
+    lightest_first = sorted(levels[-1], key=lambda i: weights[i])
+    dropped = 2
+    while not hits and len(lightest_first) - dropped >= 2:
+        add([content[i] for i in sorted(lightest_first[dropped:])], limit)
+        dropped += 1
     if not hits:
-        hits = queries.best(query(everything), kinds=kinds, mode="any", limit=limit)
+        hits = queries.best(query(content), kinds=kinds, mode="any", limit=limit, titles_first=True)
     return hits
 
 

@@ -51,11 +51,18 @@ def match(
 
 
 def best(
-    analysis: QueryAnalysis, *, site_id: int | None = None, kinds=(), mode: str = "all", limit: int = 20
+    analysis: QueryAnalysis,
+    *,
+    site_id: int | None = None,
+    kinds=(),
+    mode: str = "all",
+    limit: int = 20,
+    titles_first: bool = False,
 ) -> list[tuple[int, float]]:
     """The `limit` best documents matching an analysed query, [(document id, score)], best first, without
-    counting them all (Q&A's candidates)."""
-    return backends.engine().best(analysis, _filters(site_id, kinds, None, "", None), mode=mode, limit=limit)
+    counting them all (Q&A's candidates); `titles_first`: title and keyword matches first (`Engine.best`)."""
+    filters = _filters(site_id, kinds, None, "", None)
+    return backends.engine().best(analysis, filters, mode=mode, limit=limit, titles_first=titles_first)
 
 
 def exists(analysis: QueryAnalysis, *, mode: str = "all") -> bool:

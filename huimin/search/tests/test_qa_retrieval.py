@@ -210,7 +210,7 @@ def test_only_punctuation_is_refused_at_once(demo):
 
 @pytest.mark.django_db
 @pytest.mark.django_db
-def test_a_word_no_document_holds_or_a_common_one_does_not_lose_the_answer(monkeypatch):
+def test_a_word_no_document_holds_or_a_common_one_does_not_lose_the_answer(demo, monkeypatch):
     """Candidates hold every term, then all but one: 翠屏岭 (in no document about the quay) does not lose
     the sentence, and short documents that repeat every other word but 申请 do not push the one that holds
     them all out of the candidates."""
@@ -244,6 +244,7 @@ def _rules_data() -> dict:
     return json.loads(qa.RULES_FILE.read_text(encoding="utf-8"))
 
 
+@pytest.mark.django_db
 def test_the_dev_split_of_the_evaluation_set_is_answered_above_a_floor(demo):
     """The dev split only (the test split is for reporting): the knowledge base as the bench makes it
     (harvested drafts published), then every dev question judged by bench/qa/scoring.py."""
