@@ -503,3 +503,22 @@ def test_postgres_has_the_vector_table_its_triggers_and_indexes_after_every_migr
     # Where the extension could be created (a superuser ran the migration, as in CI), the RUM indexes too.
     assert (set(backends.RUM_INDEXES.values()) <= indexes) is rum
     assert PostgresEngine.rum_columns() == (frozenset(backends.RUM_INDEXES) if rum else frozenset())
+
+
+def test_on_postgresql_candidate_reads_ask_the_index_and_leave_the_planner_as_it_was():
+    if connection.vendor != "postgresql":
+        pytest.skip("the vector table exists on PostgreSQL only")
+    for number in range(30):
+        document(title=f"一则通知 {number}", body="近日开放")
+    document(title="蓝鲸湾开放通知", body="近日开放")
+    engine = backends.engine()
+    expression = build_expression(query("蓝鲸湾"), "all")
+    source, _score, params = engine._matched(engine._prepared(expression), backends.Filters())
+    with engine._through_the_index(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN SELECT 1 {source} LIMIT 1", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan and "huimin_search_vector" in plan, plan
+    assert queries.exists(query("蓝鲸湾")) and len(queries.best(query("蓝鲸湾"), limit=3)) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
