@@ -208,6 +208,12 @@ class Engine:
         second = self._prepared(Without(expression, head_expression), REST)
         return head + self._ranked(second, filters, limit - len(head), 0)
 
+    @contextlib.contextmanager
+    def reading_candidates(self):
+        """A block of candidate reads (`best`, `exists`) for Q&A; where the engine needs it, the
+        database is told to answer them from the full-text index (PostgresEngine)."""
+        yield
+
     def exists(self, query: analysis.QueryAnalysis, *, mode: str = "all") -> bool:
         """Whether any document matches, read from the index without ranking or counting."""
         expression = build_expression(query, mode)
@@ -586,12 +592,12 @@ class PostgresEngine(Engine):
         return [(pk, _relevance(found)) for pk, _published, found in rows[offset:needed]]
 
     @contextlib.contextmanager
-    def _through_the_index(self):
+    def reading_candidates(self):
         """PostgreSQL's planner, told to stop at the first rows (`LIMIT`) and estimating a lexeme's matches
         from statistics that say little of a rare word, scans the whole vector table instead of asking the
-        GIN index (300 ms at 100,000 documents for a word held by one). For the reads of Q&A candidates the
-        sequential scan is switched off (`set_config(…, true)`: for this transaction, one of its own when
-        there is none), then set back as it was."""
+        GIN index (300 ms at 100,000 documents for a word held by one). For the reads of Q&A candidates
+        inside this block the sequential scan is switched off (`set_config(…, true)`: for this transaction,
+        one of its own when there is none), then set back as it was."""
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
@@ -601,14 +607,6 @@ class PostgresEngine(Engine):
                 yield
             finally:
                 cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
-
-    def exists(self, query: analysis.QueryAnalysis, *, mode: str = "all") -> bool:
-        with self._through_the_index():
-            return super().exists(query, mode=mode)
-
-    def best(self, query, filters: Filters = Filters(), *, mode="all", limit=20, titles_first=False):
-        with self._through_the_index():
-            return super().best(query, filters, mode=mode, limit=limit, titles_first=titles_first)
 
     @staticmethod
     def rum_columns() -> frozenset[str]:

@@ -626,9 +626,10 @@ def answer(question: str, *, site=None, now: datetime) -> Answer:
     asked = qa_types.asks(normalized)
     grams = _bigrams(stripped)
     entries = _entry_pool(terms, site, local_date(now), rules_)
-    # The terms no indexed document holds, even by a synonym or their sound.
-    unknown = {i for i, query_term in enumerate(content) if _unknown(query_term)}
-    found, documents = _document_pool(content, [term.weight for term in terms], unknown, rules_)
+    with queries.reading_candidates():
+        # The terms no indexed document holds, even by a synonym or their sound.
+        unknown = {i for i, query_term in enumerate(content) if _unknown(query_term)}
+        found, documents = _document_pool(content, [term.weight for term in terms], unknown, rules_)
     pool = [*entries, *found]
     _score_pool(pool, terms, grams, rules_)
     top = max((item.bm25 for item in pool), default=0.0) or 1.0

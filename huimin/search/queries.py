@@ -65,6 +65,12 @@ def best(
     return backends.engine().best(analysis, filters, mode=mode, limit=limit, titles_first=titles_first)
 
 
+def reading_candidates():
+    """A context for a run of `best` and `exists` reads (Q&A's candidates): on PostgreSQL they are asked of
+    the full-text index, not of a scan of every row (`PostgresEngine.reading_candidates`)."""
+    return backends.engine().reading_candidates()
+
+
 def exists(analysis: QueryAnalysis, *, mode: str = "all") -> bool:
     """Whether any indexed document matches the query."""
     return backends.engine().exists(analysis, mode=mode)
