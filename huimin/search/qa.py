@@ -456,7 +456,12 @@ def _cuts(documents, rules_: Rules) -> dict[int, _Cut]:
 
 
 def _graded(
-    content: list[analysis.Term], weights: list[float], unknown: set[int], kinds, limit: int
+    content: list[analysis.Term],
+    weights: list[float],
+    unknown: set[int],
+    kinds,
+    limit: int,
+    relax: bool = True,
 ) -> list[tuple[int, float]]:
     """Up to `limit` candidate documents of `kinds`, best first. Terms no indexed document holds are left
     out (no candidate could hold them). Then, over the content terms and again over the strong ones alone
@@ -465,7 +470,8 @@ def _graded(
     (the lightest left out first). When none holds that much: all strong terms but the two lightest, the
     three lightest … down to two terms; and only when none is found, those holding any (title and keyword
     matches first). A word the citizen adds or the document words otherwise costs a candidate no place, and
-    no query goes through every document that holds one common word while better candidates exist."""
+    no query goes through every document that holds one common word while better candidates exist. Without
+    `relax`, only the documents holding every term."""
 
     def query(terms):
         return analysis.QueryAnalysis(raw="", normalized="", terms=list(terms))
@@ -482,6 +488,9 @@ def _graded(
                 seen.add(pk)
                 hits.append((pk, score))
 
+    if not relax:
+        add([content[i] for i in known], limit)
+        return hits
     for level in levels:
         add([content[i] for i in level], limit - len(hits))
         for left_out in sorted(level, key=lambda i: weights[i]) if len(level) > 1 else ():
@@ -500,15 +509,15 @@ def _graded(
     return hits
 
 
-def _document_pool(content, weights, unknown, rules_) -> tuple[list[_Pooled], list]:
+def _document_pool(content, weights, unknown, rules_, relax=True) -> tuple[list[_Pooled], list]:
     """The passages of the best matching documents, and those documents in rank order."""
     from .models import SearchDocument
 
     # The primary kinds (policies, interpretations, guides) and the others (articles, interviews, datasets,
     # letters) are read apart, so the many news articles never push a policy out of the candidates.
-    hits = _graded(content, weights, unknown, rules_.passage_kinds, rules_.candidate_documents)
+    hits = _graded(content, weights, unknown, rules_.passage_kinds, rules_.candidate_documents, relax)
     if rules_.secondary_kinds:
-        more = _graded(content, weights, unknown, rules_.secondary_kinds, rules_.candidate_secondary)
+        more = _graded(content, weights, unknown, rules_.secondary_kinds, rules_.candidate_secondary, relax)
         hits = [*hits, *more]
     order = {pk: rank for rank, (pk, _score) in enumerate(hits)}
     documents = sorted(
@@ -610,8 +619,9 @@ def _unique_by_url(items: list[dict]) -> list[dict]:
     return out
 
 
-def answer(question: str, *, site=None, now: datetime) -> Answer:
-    """The answer to a question on `site` (a Wagtail Site, or None for the group) at `now`."""
+def answer(question: str, *, site=None, now: datetime, relax: bool = True) -> Answer:
+    """The answer to a question on `site` (a Wagtail Site, or None for the group) at `now`. Without
+    `relax`, the candidates are only the documents holding every content term (`_graded`)."""
     rules_ = rules()
     question = (question or "").strip()[:MAX_QUESTION_CHARS]
     normalized = analysis.normalize(question)
@@ -629,7 +639,8 @@ def answer(question: str, *, site=None, now: datetime) -> Answer:
     with queries.reading_candidates():
         # The terms no indexed document holds, even by a synonym or their sound.
         unknown = {i for i, query_term in enumerate(content) if _unknown(query_term)}
-        found, documents = _document_pool(content, [term.weight for term in terms], unknown, rules_)
+        weights = [term.weight for term in terms]
+        found, documents = _document_pool(content, weights, unknown, rules_, relax)
     pool = [*entries, *found]
     _score_pool(pool, terms, grams, rules_)
     top = max((item.bm25 for item in pool), default=0.0) or 1.0
@@ -728,7 +739,10 @@ def card_answer(query: str, *, site=None, now: datetime) -> Answer | None:
     one, or when any query has one at the `sure` level; otherwise None (no card)."""
     if not (query or "").strip():
         return None
-    result = answer(query, site=site, now=now)
+    # A query that is not a question gets a card only for a sure answer, which holds every word of it:
+    # the results page does not pay for the relaxed candidates there.
+    asked = looks_like_question(query)
+    result = answer(query, site=site, now=now, relax=asked)
     if result.text is None:
         return None
-    return result if looks_like_question(query) or result.confidence >= rules().sure else None
+    return result if asked or result.confidence >= rules().sure else None

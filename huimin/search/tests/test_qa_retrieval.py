@@ -311,3 +311,18 @@ def test_an_answer_on_every_site_lists_each_source_once(demo):
         assert result.text, site.hostname
         shown = [(source["title"], source["excerpt"]) for source in result.sources]
         assert len(shown) == len(set(shown)), (site.hostname, shown)
+
+
+def test_the_results_page_card_relaxes_candidates_only_for_a_question(monkeypatch):
+    """A query that is not a question shows a card only for a sure answer, which holds all its words: the
+    results page reads only the documents holding every term for it."""
+    calls = []
+
+    def fake_answer(question, *, site=None, now, relax=True):
+        calls.append((question, relax))
+        return qa.Answer(question=question, text=None, confidence=0.0)
+
+    monkeypatch.setattr(qa, "answer", fake_answer)
+    assert qa.card_answer("社保 缴费", now=DEMO_NOW) is None
+    assert qa.card_answer("社保怎么缴费？", now=DEMO_NOW) is None
+    assert calls == [("社保 缴费", False), ("社保怎么缴费？", True)]
