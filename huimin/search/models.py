@@ -58,9 +58,9 @@ class SearchDocument(models.Model):
 
 class IndexedSearchDocument(index.Indexed, SearchDocument):
     """The documents as Wagtail's search backend indexes them, for the `wagtail` engine
-    (`HUIMIN_SEARCH_ENGINE=wagtail`, `wagtail_engine.WagtailEngine`): title, keywords and body as written, for the
-    backend's own analyzer (on OpenSearch or Elasticsearch, a Chinese one), the pinyin keys, and the facet
-    columns as filters. Only that engine writes to the backend: saving a `SearchDocument` does not
+    (`HUIMIN_SEARCH_ENGINE=wagtail`, `wagtail_engine.WagtailEngine`): title, keywords and body as written,
+    for the backend's own analyzer (on OpenSearch or Elasticsearch, a Chinese one), the pinyin keys, and the
+    facet columns as filters. Only that engine writes to the backend: saving a `SearchDocument` does not
     (`search_auto_update` is off), and Wagtail's `update_index` indexes these only when the engine is
     chosen."""
 
