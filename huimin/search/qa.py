@@ -471,7 +471,7 @@ def _graded(
     three lightest … down to two terms; and only when none is found, those holding any (title and keyword
     matches first). A word the citizen adds or the document words otherwise costs a candidate no place, and
     no query goes through every document that holds one common word while better candidates exist. Without
-    `relax`, only the documents holding every term."""
+    `relax`, only the documents holding every term, those holding them in their title or keywords first."""
 
     def query(terms):
         return analysis.QueryAnalysis(raw="", normalized="", terms=list(terms))
@@ -482,14 +482,18 @@ def _graded(
     hits: list[tuple[int, float]] = []
     seen: set[int] = set()
 
-    def add(terms, wanted):
-        for pk, score in queries.best(query(terms), kinds=kinds, mode="all", limit=wanted):
+    def add(terms, wanted, titles_first=False):
+        for pk, score in queries.best(
+            query(terms), kinds=kinds, mode="all", limit=wanted, titles_first=titles_first
+        ):
             if pk not in seen:
                 seen.add(pk)
                 hits.append((pk, score))
 
     if not relax:
-        add([content[i] for i in known], limit)
+        # A sure answer's document: those holding every term in their title or keywords first, so that a
+        # common phrase's tens of thousands of matches are not all ranked.
+        add([content[i] for i in known], limit, titles_first=True)
         return hits
     for level in levels:
         add([content[i] for i in level], limit - len(hits))
@@ -509,16 +513,34 @@ def _graded(
     return hits
 
 
-def _document_pool(content, weights, unknown, rules_, relax=True) -> tuple[list[_Pooled], list]:
-    """The passages of the best matching documents, and those documents in rank order."""
+def _from_ranked(ranked: list[tuple[int, str]], rules_: Rules) -> list[tuple[int, float]]:
+    """The candidates of `_document_pool` taken from a results page's ranked matches (`ranked`, [(document
+    id, kind)] best first) instead of read again: as many of each group of kinds as it reads."""
+    hits: list[tuple[int, float]] = []
+    for kinds, wanted in (
+        (rules_.passage_kinds, rules_.candidate_documents),
+        (rules_.secondary_kinds, rules_.candidate_secondary),
+    ):
+        hits += [(pk, 0.0) for pk, kind in ranked if kind in kinds][:wanted]
+    return hits
+
+
+def _document_pool(content, weights, unknown, rules_, relax=True, ranked=None) -> tuple[list[_Pooled], list]:
+    """The passages of the best matching documents, and those documents in rank order; with `ranked`
+    (a results page's matches of every word), of those."""
     from .models import SearchDocument
 
     # The primary kinds (policies, interpretations, guides) and the others (articles, interviews, datasets,
     # letters) are read apart, so the many news articles never push a policy out of the candidates.
-    hits = _graded(content, weights, unknown, rules_.passage_kinds, rules_.candidate_documents, relax)
-    if rules_.secondary_kinds:
-        more = _graded(content, weights, unknown, rules_.secondary_kinds, rules_.candidate_secondary, relax)
-        hits = [*hits, *more]
+    if ranked:
+        hits = _from_ranked(ranked, rules_)
+    else:
+        hits = _graded(content, weights, unknown, rules_.passage_kinds, rules_.candidate_documents, relax)
+        if rules_.secondary_kinds:
+            more = _graded(
+                content, weights, unknown, rules_.secondary_kinds, rules_.candidate_secondary, relax
+            )
+            hits = [*hits, *more]
     order = {pk: rank for rank, (pk, _score) in enumerate(hits)}
     documents = sorted(
         SearchDocument.objects.filter(pk__in=order).only(
@@ -619,9 +641,17 @@ def _unique_by_url(items: list[dict]) -> list[dict]:
     return out
 
 
-def answer(question: str, *, site=None, now: datetime, relax: bool = True) -> Answer:
+def answer(
+    question: str,
+    *,
+    site=None,
+    now: datetime,
+    relax: bool = True,
+    ranked: list[tuple[int, str]] | None = None,
+) -> Answer:
     """The answer to a question on `site` (a Wagtail Site, or None for the group) at `now`. Without
-    `relax`, the candidates are only the documents holding every content term (`_graded`)."""
+    `relax`, the candidates are only the documents holding every content term (`_graded`); with `ranked`,
+    the documents a results page found holding every word of it (`SearchResults.ranked`)."""
     rules_ = rules()
     question = (question or "").strip()[:MAX_QUESTION_CHARS]
     normalized = analysis.normalize(question)
@@ -640,7 +670,7 @@ def answer(question: str, *, site=None, now: datetime, relax: bool = True) -> An
         # The terms no indexed document holds, even by a synonym or their sound.
         unknown = {i for i, query_term in enumerate(content) if _unknown(query_term)}
         weights = [term.weight for term in terms]
-        found, documents = _document_pool(content, weights, unknown, rules_, relax)
+        found, documents = _document_pool(content, weights, unknown, rules_, relax, ranked)
     pool = [*entries, *found]
     _score_pool(pool, terms, grams, rules_)
     top = max((item.bm25 for item in pool), default=0.0) or 1.0
@@ -734,15 +764,17 @@ def looks_like_question(text: str) -> bool:
     return any(word in normalized for word in rules().question_words if len(word) >= 2)
 
 
-def card_answer(query: str, *, site=None, now: datetime) -> Answer | None:
+def card_answer(query: str, *, site=None, now: datetime, ranked=None) -> Answer | None:
     """The answer card of the search results page: an answer when the query reads as a question and has
-    one, or when any query has one at the `sure` level; otherwise None (no card)."""
+    one, or when any query has one at the `sure` level; otherwise None (no card). `ranked`: the page's own
+    matches of every word (`SearchResults.ranked`)."""
     if not (query or "").strip():
         return None
-    # A query that is not a question gets a card only for a sure answer, which holds every word of it:
+    # A query that is not a question gets a card only for a sure answer, which holds every word of it: its
+    # candidates are the page's own matches of every word when it has them (not ranked a second time), and
     # the results page does not pay for the relaxed candidates there.
     asked = looks_like_question(query)
-    result = answer(query, site=site, now=now, relax=asked)
+    result = answer(query, site=site, now=now, relax=asked, ranked=None if asked else ranked)
     if result.text is None:
         return None
     return result if asked or result.confidence >= rules().sure else None

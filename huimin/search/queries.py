@@ -308,6 +308,10 @@ class SearchResults:
     best_bets: list[BestBetResult] = field(default_factory=list)
     partial: bool = False  # nothing matched every word: these match some of them
     empty_query: bool = False
+    # The re-ranked best matches of every word over the whole group, unfiltered, [(document id, kind)] best
+    # first (empty when the page is narrowed to a site or by a facet, is past them, is sorted by date, or only
+    # some words matched): what the answer card reads (`qa.card_answer`) instead of ranking them again.
+    ranked: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def num_pages(self) -> int:
@@ -462,6 +466,8 @@ def search(
             key=lambda row: -row[1],
         )
         rows = ranked[offset : offset + page_size]
+        if mode == "all" and not any(filters.values()):
+            out.ranked = [(pk, facts[pk][2]) for pk, _score in ranked]
     elif total:
         _t, rows = match(analysed, mode=mode, limit=page_size, offset=offset, total=total, **filters)
     documents = SearchDocument.objects.in_bulk([pk for pk, _s in rows])

@@ -126,7 +126,9 @@ def search_page(request):
         **chrome,
         "filters": filters,
         "results": results,
-        "answer": qa.card_answer(filters["q"], site=site, now=now) if filters["page"] == 1 else None,
+        "answer": qa.card_answer(filters["q"], site=site, now=now, ranked=results.ranked)
+        if filters["page"] == 1
+        else None,
         "scope_choices": SCOPE_CHOICES,
         "sort_choices": SORT_CHOICES,
         "kind_choices": DocumentKind.choices,

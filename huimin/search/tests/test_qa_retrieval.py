@@ -315,14 +315,61 @@ def test_an_answer_on_every_site_lists_each_source_once(demo):
 
 def test_the_results_page_card_relaxes_candidates_only_for_a_question(monkeypatch):
     """A query that is not a question shows a card only for a sure answer, which holds all its words: the
-    results page reads only the documents holding every term for it."""
+    results page reads only the documents holding every term for it, the page's own when it has them."""
     calls = []
 
-    def fake_answer(question, *, site=None, now, relax=True):
-        calls.append((question, relax))
+    def fake_answer(question, *, site=None, now, relax=True, ranked=None):
+        calls.append((question, relax, ranked))
         return qa.Answer(question=question, text=None, confidence=0.0)
 
     monkeypatch.setattr(qa, "answer", fake_answer)
-    assert qa.card_answer("社保 缴费", now=DEMO_NOW) is None
-    assert qa.card_answer("社保怎么缴费？", now=DEMO_NOW) is None
-    assert calls == [("社保 缴费", False), ("社保怎么缴费？", True)]
+    assert qa.card_answer("社保 缴费", now=DEMO_NOW, ranked=[(7, "policy")]) is None
+    assert qa.card_answer("社保怎么缴费？", now=DEMO_NOW, ranked=[(7, "policy")]) is None
+    assert calls == [("社保 缴费", False, [(7, "policy")]), ("社保怎么缴费？", True, None)]
+
+
+CARD_QUERIES = [
+    "政府信息公开 申请",
+    "依申请公开 期限",
+    "适老化改造",
+    "营业执照 办理",
+    "低保 申请条件",
+    "一网通办",
+]
+
+
+@pytest.mark.django_db
+def test_the_card_read_from_the_pages_own_matches_is_the_card_read_alone(demo, django_assert_max_num_queries):
+    """Over the whole group, the results page hands the card its ranked matches of every word: the card is
+    the one the Q&A finds alone, and no ranking read is made for it."""
+    from huimin.search import queries
+
+    site = _site()
+    for query in CARD_QUERIES:
+        results = queries.search(query, site=site, scope="group", now=DEMO_NOW)
+        assert results.ranked, query
+        alone = qa.card_answer(query, site=site, now=DEMO_NOW)
+        shared = qa.card_answer(query, site=site, now=DEMO_NOW, ranked=results.ranked)
+        assert alone is not None and shared is not None, query
+        assert (shared.text, shared.sources[0]["url"]) == (alone.text, alone.sources[0]["url"]), query
+    # A page narrowed to a site or by a facet hands nothing: the card reads the whole group itself.
+    assert queries.search("营业执照 办理", site=site, scope="site", now=DEMO_NOW).ranked == []
+    assert queries.search("营业执照 办理", site=site, scope="group", kind="guide", now=DEMO_NOW).ranked == []
+    assert (
+        queries.search("政府信息公开 申请", site=site, scope="group", sort="date", now=DEMO_NOW).ranked == []
+    )
+
+
+@pytest.mark.django_db
+def test_the_card_of_the_results_page_costs_no_ranking_read_of_its_own(client, demo, monkeypatch):
+    from huimin.search import queries
+
+    reads = []
+    original = queries.best
+    monkeypatch.setattr(queries, "best", lambda *a, **k: reads.append(k) or original(*a, **k))
+    response = client.get("/search/", {"q": "营业执照 办理", "scope": "group"}, HTTP_HOST="127.0.0.1")
+    assert response.status_code == 200 and 'class="answer-card' in response.content.decode()
+    assert reads == []
+    response = client.get("/search/", {"q": "营业执照 办理", "scope": "site"}, HTTP_HOST="127.0.0.1")
+    assert 'class="answer-card' in response.content.decode()
+    assert reads and all(read["titles_first"] for read in reads)
