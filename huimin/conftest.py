@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -47,6 +48,55 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """pytest-django's test database, and a copy of it as the migrations left it (`_MIGRATED`), taken before
+    any test writes: the live demo's database starts from that copy instead of running every migration
+    again (half a minute a worker)."""
+    from django.db import connection, connections
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            target = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+            connection.ensure_connection()
+            with sqlite3.connect(target) as copy:
+                connection.connection.backup(copy)
+            copy.close()
+            _MIGRATED["sqlite"] = target
+        elif connection.vendor == "postgresql":
+            name = connection.settings_dict["NAME"]
+            copy_name = f"{name}_migrated"
+            connections.close_all()  # a template database must have no other session
+            with _maintenance_connection() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{copy_name}"')
+                conn.execute(f'CREATE DATABASE "{copy_name}" TEMPLATE "{name}"')
+            _MIGRATED["postgresql"] = copy_name
+    yield
+    if "postgresql" in _MIGRATED:
+        with _maintenance_connection() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{_MIGRATED.pop("postgresql")}" WITH (FORCE)')
+
+
+# The copies of the freshly migrated test database (`django_db_setup`): a file (SQLite) or a database name.
+_MIGRATED: dict = {}
+
+
+def _maintenance_connection():
+    """An autocommit connection to the PostgreSQL server's `postgres` database, for CREATE/DROP DATABASE."""
+    import psycopg
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return psycopg.connect(
+        dbname="postgres",
+        autocommit=True,
+        host=db.get("HOST") or "127.0.0.1",
+        port=db.get("PORT") or 5432,
+        user=db.get("USER"),
+        password=db.get("PASSWORD"),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -112,34 +162,31 @@ def _free_port() -> int:
 
 
 def _server_database_url(tmp_dir: Path) -> str:
-    """A database of its own for the server process, on the same engine as the suite."""
+    """A database of its own for the server process, on the same engine as the suite, migrated: a copy of
+    the freshly migrated test database (`django_db_setup`)."""
     from django.conf import settings
 
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{tmp_dir / 'browser.sqlite3'}"
+        target = tmp_dir / "browser.sqlite3"
+        shutil.copyfile(_MIGRATED["sqlite"], target)
+        return f"sqlite:///{target}"
     import dj_database_url
-    import psycopg
 
     # One per pytest-xdist worker, named from DATABASE_URL itself (the settings' NAME becomes the test
     # database's once that is set up).
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     original = dj_database_url.parse(os.environ["DATABASE_URL"])["NAME"]
     name = f"test_{original}{'_' + worker if worker else ''}_browser"
-    params = {
-        "host": db.get("HOST") or "127.0.0.1",
-        "port": db.get("PORT") or 5432,
-        "user": db.get("USER"),
-        "password": db.get("PASSWORD"),
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+    with _maintenance_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgres://{params['user']}:{params['password']}@{params['host']}:{params['port']}/{name}"
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_MIGRATED["postgresql"]}"')
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return f"postgres://{db.get('USER')}:{db.get('PASSWORD')}@{host}:{port}/{name}"
 
 
 @pytest.fixture(scope="session")
-def live_demo(tmp_path_factory):
+def live_demo(django_db_setup, tmp_path_factory):
     """Serve the demo with a real server process; yields its base URL (http://127.0.0.1:PORT)."""
     tmp_dir = tmp_path_factory.mktemp("live_demo")
     port = _free_port()
@@ -162,8 +209,14 @@ def live_demo(tmp_path_factory):
         "HUIMIN_SMS_FILE": str(tmp_dir / "sms.jsonl"),
     }
     huimin = [sys.executable, "-c", PINNED_HUIMIN, DEMO_NOW.isoformat()]
-    for command in (["migrate", "--noinput", "-v0"], ["loaddemo", "--port", str(port), "--json"]):
-        subprocess.run([*huimin, *command], env=env, check=True, capture_output=True, timeout=300)
+    # Migrated already (a copy of the migrated test database): the demo is loaded into it.
+    subprocess.run(
+        [*huimin, "loaddemo", "--port", str(port), "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     log = (tmp_dir / "server.log").open("w")
     server = subprocess.Popen(
         [*huimin, "runserver", "--insecure", "--noreload", f"127.0.0.1:{port}"],
