@@ -9,9 +9,11 @@
   and keyword words and pinyin keys alone at the same positions, for the first tier of a large result set;
   `length`, the number of positions in `vector`; and copies of the columns filters, facets and ties read.
   GIN indexes on both vectors; where the RUM extension is available, RUM indexes too, which rank a tier
-  inside the index (`PostgresEngine.rum_columns`).
+  inside the index (`PostgresEngine.rum_columns`). Both vectors are stored out of line, so that counting
+  and facets read short rows; without RUM the first tier is ranked from `huimin_search_title`, the title
+  vector inline with the same copies (one row per document, its own GIN index).
 
-The SQLite table is created by migration 0002, the PostgreSQL one by 0010. The services keep them in step
+The SQLite table is created by migration 0002, the PostgreSQL ones by 0010 and 0011. The services keep them in step
 (`write` after a document is saved, `delete` when it is removed; on PostgreSQL triggers also follow a row's
 deletion and its filter columns). The vectors are written as tsvector literals built here, not by
 `to_tsvector`, so neither PostgreSQL's parser nor the server's locale touches the words: the databases only
@@ -62,6 +64,8 @@ DOCUMENT_TABLE = "huimin_search_searchdocument"
 FTS_TABLE = "huimin_search_fts"
 # PostgreSQL (migration 0010): the vectors and the columns the engine reads, one narrow row per document.
 VECTOR_TABLE = "huimin_search_vector"
+# PostgreSQL (migration 0011): the first tier's table, the title vector inline with the same narrow columns.
+TITLE_TABLE = "huimin_search_title"
 PINYIN_PREFIX = "P:"  # analysis lower-cases every word, so no word of a document starts with it
 # RUM indexes, where the extension is available: the tier's column → index name, and what each indexes. The
 # whole vector's is on an expression of it, so that the planner never counts through it (a bitmap scan of a
@@ -458,6 +462,12 @@ class PostgresEngine(Engine):
         "VALUES (%s, %s::tsvector, %s::tsvector, %s, %s, %s, %s, %s, %s, %s) "
         f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{name} = excluded.{name}' for name in ROW[1:])}"
     )
+    TITLE_ROW = tuple(name for name in ROW if name != "vector")
+    UPSERT_TITLE = (
+        f"INSERT INTO {TITLE_TABLE} ({', '.join(TITLE_ROW)}) "  # noqa: S608
+        "VALUES (%s, %s::tsvector, %s, %s, %s, %s, %s, %s, %s) "
+        f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{name} = excluded.{name}' for name in TITLE_ROW[1:])}"
+    )
 
     def write(self, documents) -> None:
         rows = []
@@ -480,16 +490,22 @@ class PostgresEngine(Engine):
         if rows:
             with connection.cursor() as cursor:
                 cursor.executemany(self.UPSERT, rows)
+                cursor.executemany(self.UPSERT_TITLE, [(row[0], *row[2:]) for row in rows])
 
     def delete(self, ids) -> None:
         """A deleted document's row also goes by the trigger of migration 0010; this covers the rest."""
         ids = [int(pk) for pk in ids]
         if ids:
             with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {VECTOR_TABLE} WHERE id = ANY(%s)", [ids])  # noqa: S608
+                for table in (VECTOR_TABLE, TITLE_TABLE):
+                    cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [ids])  # noqa: S608
 
     def tidy(self) -> int:
         with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {TITLE_TABLE} v WHERE NOT EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM {DOCUMENT_TABLE} d WHERE d.id = v.id)"
+            )
             cursor.execute(
                 f"DELETE FROM {VECTOR_TABLE} v WHERE NOT EXISTS "  # noqa: S608
                 f"(SELECT 1 FROM {DOCUMENT_TABLE} d WHERE d.id = v.id)"
@@ -528,7 +544,9 @@ class PostgresEngine(Engine):
 
     def _matched(self, match: PostgresMatch, filters: Filters) -> tuple[str, str, list]:
         where, params = self._where(match, filters)
-        source = f"FROM {VECTOR_TABLE} d WHERE {where}"
+        # The first tier from its own table, whose title vectors are in the rows (migration 0011).
+        table = TITLE_TABLE if match.tier == HEAD else VECTOR_TABLE
+        source = f"FROM {table} d WHERE {where}"
         weights = f"'{POSTGRES_WEIGHTS}'::float4[]"
         if match.tier == HEAD:
             # The first tier's score on the small vector: ts_rank_cd of the same positions, divided (as

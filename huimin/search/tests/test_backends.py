@@ -436,13 +436,23 @@ postgres_only = pytest.mark.skipif(
 
 
 def _vector_row(pk):
+    """The document's row in the vector table, after checking that its row in the title table (migration
+    0011) holds the same title vector, length and copies."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT vector::text, title_vector::text, length, published_at, kind, site_id, unit_id, topic, "
             "year FROM huimin_search_vector WHERE id = %s",
             [pk],
         )
-        return cursor.fetchone()
+        row = cursor.fetchone()
+        cursor.execute(
+            "SELECT title_vector::text, length, published_at, kind, site_id, unit_id, topic, year "
+            "FROM huimin_search_title WHERE id = %s",
+            [pk],
+        )
+        title_row = cursor.fetchone()
+    assert title_row == (row[1:] if row else None)
+    return row
 
 
 @postgres_only
@@ -484,8 +494,16 @@ def test_postgres_has_the_vector_table_its_triggers_and_indexes_after_every_migr
             "AND NOT tgisinternal"
         )
         triggers = {row[0] for row in cursor.fetchall()}
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'huimin_search_vector'")
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes "
+            "WHERE tablename IN ('huimin_search_vector', 'huimin_search_title')"
+        )
         indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT attstorage, attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'huimin_search_title'::regclass AND attname = 'title_vector'"
+        )
+        assert cursor.fetchone() == ("m", 0)  # inline (MAIN), no statistics
         cursor.execute("SELECT count(*) FROM pg_extension WHERE extname = 'rum'")
         rum = cursor.fetchone()[0] == 1
         cursor.execute(
@@ -498,7 +516,11 @@ def test_postgres_has_the_vector_table_its_triggers_and_indexes_after_every_migr
         "huimin_search_vector_update",
         "huimin_search_vector_truncate",
     } <= triggers
-    assert {"huimin_search_vector_gin", "huimin_search_vector_title_gin"} <= indexes
+    assert {
+        "huimin_search_vector_gin",
+        "huimin_search_vector_title_gin",
+        "huimin_search_title_gin",
+    } <= indexes
     assert statistics == {"vector": 0, "title_vector": 0}  # so that the planner always takes the indexes
     # Where the extension could be created (a superuser ran the migration, as in CI), the RUM indexes too.
     assert (set(backends.RUM_INDEXES.values()) <= indexes) is rum

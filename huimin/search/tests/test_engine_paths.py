@@ -102,14 +102,33 @@ def test_each_tier_is_answered_from_its_own_index_without_weights():
     with CaptureQueriesContext(connection) as captured:
         total, rows = backends.engine().match(query("蓝鲸湾"), limit=8, tier_above=1)
     assert total == 8 and len(rows) == 8  # the first tier (6 titled) and the second (2 in the body)
-    statements = [q["sql"] for q in captured.captured_queries if "FROM huimin_search_vector d" in q["sql"]]
+    statements = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "FROM huimin_search_vector d" in q["sql"] or "FROM huimin_search_title d" in q["sql"]
+    ]
     assert all(":A" not in sql and ":D" not in sql and "'P:" in sql for sql in statements)
     count, head, rest = _plans(statements)
     assert "huimin_search_vector_gin" in count or "huimin_search_vector_rum" in count
-    assert "huimin_search_vector_title_" in head  # the first tier: the title vector's own index
     assert "huimin_search_searchdocument" not in count + head + rest  # never the wide document rows
     if backends.PostgresEngine.rum_columns():
         assert "Index Scan using huimin_search_vector_title_rum" in head and "Order By" in head
+    else:  # the first tier from its own table, whose title vectors are in the rows (migration 0011)
+        assert "huimin_search_title_gin" in head and "huimin_search_vector" not in head
+
+
+@postgres_only
+def test_without_rum_the_first_tier_is_read_from_the_title_table(monkeypatch):
+    build_corpus()
+    _drop_rum()
+    _forget_rum(monkeypatch)
+    with CaptureQueriesContext(connection) as captured:
+        total, rows = backends.engine().match(query("蓝鲸湾"), limit=8, tier_above=1)
+    assert total == 8 and len(rows) == 8
+    head = [q["sql"] for q in captured.captured_queries if "FROM huimin_search_title d" in q["sql"]]
+    assert len(head) == 1 and "ts_rank_cd" in head[0]
+    (plan,) = _plans(head)
+    assert "huimin_search_title_gin" in plan, plan
 
 
 def _drop_rum():
