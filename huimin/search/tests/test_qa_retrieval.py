@@ -339,7 +339,7 @@ CARD_QUERIES = [
 
 
 @pytest.mark.django_db
-def test_the_card_read_from_the_pages_own_matches_is_the_card_read_alone(demo, django_assert_max_num_queries):
+def test_the_card_read_from_the_pages_own_matches_is_the_card_read_alone(demo):
     """Over the whole group, the results page hands the card its ranked matches of every word: the card is
     the one the Q&A finds alone, and no ranking read is made for it."""
     from huimin.search import queries
@@ -351,7 +351,10 @@ def test_the_card_read_from_the_pages_own_matches_is_the_card_read_alone(demo, d
         alone = qa.card_answer(query, site=site, now=DEMO_NOW)
         shared = qa.card_answer(query, site=site, now=DEMO_NOW, ranked=results.ranked)
         assert alone is not None and shared is not None, query
-        assert (shared.text, shared.sources[0]["url"]) == (alone.text, alone.sources[0]["url"]), query
+        # The same passage from the same documents (one guide may stand on several sites, listed in the order
+        # each read ranked them).
+        assert shared.text == alone.text, query
+        assert {s["url"] for s in shared.sources} == {s["url"] for s in alone.sources}, query
     # A page narrowed to a site or by a facet hands nothing: the card reads the whole group itself.
     assert queries.search("营业执照 办理", site=site, scope="site", now=DEMO_NOW).ranked == []
     assert queries.search("营业执照 办理", site=site, scope="group", kind="guide", now=DEMO_NOW).ranked == []
