@@ -383,6 +383,7 @@ def worker(args) -> int:
                 "split": o.split,
                 "correct": o.correct,
                 "answered": o.answered,
+                "confidence": o.confidence,
                 "ms": round(o.ms, 1),
             }
             for o in outcomes

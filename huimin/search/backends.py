@@ -13,9 +13,9 @@
   and facets read short rows; without RUM the first tier is ranked from `huimin_search_title`, the title
   vector inline with the same copies (one row per document, its own GIN index).
 
-The SQLite table is created by migration 0002, the PostgreSQL ones by 0010 and 0011. The services keep them in step
-(`write` after a document is saved, `delete` when it is removed; on PostgreSQL triggers also follow a row's
-deletion and its filter columns). The vectors are written as tsvector literals built here, not by
+The SQLite table is created by migration 0002, the PostgreSQL ones by 0010 and 0011. The services keep them
+in step (`write` after a document is saved, `delete` when it is removed; on PostgreSQL triggers also follow a
+row's deletion and its filter columns). The vectors are written as tsvector literals built here, not by
 `to_tsvector`, so neither PostgreSQL's parser nor the server's locale touches the words: the databases only
 store and match the words `analysis.py` made. On PostgreSQL a query never restricts lexemes by weight: pinyin
 keys are told apart by their prefix and the first tier has its own vector, so a GIN index answers exactly
@@ -132,8 +132,12 @@ class Engine:
             cursor.execute(f"SELECT COUNT(*) {source}", params)
             return cursor.fetchone()[0]
 
-    def _ranked(self, match, filters: Filters, limit: int, offset: int) -> list[tuple[int, float]]:
-        """The matches best first (newer first on equal scores, then higher id), `limit` from `offset`."""
+    def _ranked(
+        self, match, filters: Filters, limit: int, offset: int, newest: int | None = None
+    ) -> list[tuple[int, float]]:
+        """The matches best first (newer first on equal scores, then higher id), `limit` from `offset`.
+        `newest`: an engine that scores each match at a cost may score only the newest `newest` of them
+        (PostgresEngine); here every match is scored."""
         if not limit:
             return []
         source, score, params = self._matched(match, filters)
@@ -155,6 +159,7 @@ class Engine:
         offset: int = 0,
         total: int | None = None,
         tier_above: int | None = None,
+        rest_scored: int | None = None,
     ) -> tuple[int, list[tuple[int, float]]]:
         """(total, [(document id, score)]) of the documents matching, best first (newer first on ties).
         `total`, when the caller has counted already, saves counting again.
@@ -162,7 +167,9 @@ class Engine:
         When more than `tier_above` documents match, they are ranked in two tiers (a tiered index): those
         whose title or keywords match first, then those matching in the body only, each tier best first.
         Scoring every one of tens of thousands of matches costs more than the first page is worth, and a
-        document whose title holds the words is what a searcher of such a common phrase looks for."""
+        document whose title holds the words is what a searcher of such a common phrase looks for. When the
+        second tier holds more than `rest_scored` documents, an engine that scores each match at a cost ranks
+        only its newest `rest_scored` (`_ranked`'s `newest`)."""
         expression = build_expression(query, mode)
         if expression is None:
             return 0, []
@@ -183,7 +190,9 @@ class Engine:
         rest_offset = max(0, offset - len(head))
         rest_limit = needed - len(head) - rest_offset
         second = self._prepared(Without(expression, head_expression), REST)
-        rest = self._ranked(second, filters, rest_limit, rest_offset)
+        # The first tier is all read (fewer than asked for), so the second holds the rest of the total.
+        newest = rest_scored if rest_scored is not None and total - len(head) > rest_scored else None
+        rest = self._ranked(second, filters, rest_limit, rest_offset, newest=newest)
         return total, head[offset:] + rest
 
     def best(
@@ -355,7 +364,10 @@ class SqliteEngine(Engine):
             cursor.execute(f"SELECT COUNT(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S608
             return cursor.fetchone()[0]
 
-    def _ranked(self, match: str, filters: Filters, limit: int, offset: int) -> list[tuple[int, float]]:
+    def _ranked(
+        self, match: str, filters: Filters, limit: int, offset: int, newest: int | None = None
+    ) -> list[tuple[int, float]]:
+        # `newest` is not needed: bm25 ranks the whole tier inside the FTS index.
         if not filters.empty or not limit:
             return super()._ranked(match, filters, limit, offset)
         needed = limit + offset
@@ -538,7 +550,12 @@ class PostgresEngine(Engine):
         where = [f"d.{column} @@ %s::tsquery"]
         values = [match.query]
         if match.minus:
-            where.append("NOT d.title_vector @@ %s::tsquery")
+            # The first tier's documents, left out through the title table (migration 0011): checking each
+            # body match's own title vector would fetch it from TOAST.
+            where.append(
+                f"NOT EXISTS (SELECT 1 FROM {TITLE_TABLE} t WHERE t.id = d.id "  # noqa: S608
+                "AND t.title_vector @@ %s::tsquery)"
+            )
             values.append(match.minus)
         return " AND ".join([*where, *clauses]), [*values, *params]
 
@@ -558,20 +575,31 @@ class PostgresEngine(Engine):
         return source, score, params
 
     def _ranked(
-        self, match: PostgresMatch, filters: Filters, limit: int, offset: int
+        self, match: PostgresMatch, filters: Filters, limit: int, offset: int, newest: int | None = None
     ) -> list[tuple[int, float]]:
+        """`newest`: only the newest `newest` matches are scored (then ranked as every match is), each score
+        reading a match's whole vector from TOAST: the second tier of a phrase found in the bodies of
+        16,000 documents took 200 ms to score whole."""
         if not limit:
             return []
         column = self.COLUMNS[match.tier]
         if match.tier != ALL and column in self.rum_columns():
             return self._ranked_in_index(match, column, filters, limit, offset)
         source, score, params = self._matched(match, filters)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.id, {score} AS score {source} "
-                "ORDER BY score DESC, d.published_at DESC NULLS LAST, d.id DESC LIMIT %s OFFSET %s",
-                [match.query, *params, limit, offset],
+        order = "ORDER BY score DESC, d.published_at DESC NULLS LAST, d.id DESC LIMIT %s OFFSET %s"
+        if newest:
+            table = TITLE_TABLE if match.tier == HEAD else VECTOR_TABLE
+            sql = (
+                f"SELECT d.id, {score} AS score FROM (SELECT d.id {source} "  # noqa: S608
+                "ORDER BY d.published_at DESC NULLS LAST, d.id DESC LIMIT %s) n "
+                f"JOIN {table} d ON d.id = n.id " + order
             )
+            arguments = [match.query, *params, int(newest), limit, offset]
+        else:
+            sql = f"SELECT d.id, {score} AS score {source} " + order
+            arguments = [match.query, *params, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, arguments)
             return [(row[0], float(row[1] or 0.0)) for row in cursor.fetchall()]
 
     def _ranked_in_index(

@@ -44,9 +44,16 @@ def match(
     `tier_above` matches (data/ranking.json), title and keyword matches rank first (`Engine.match`).
     `with_group`: with `site_id`, the whole group's documents (no site) too."""
     filters = _filters(site_id, kinds, unit_id, topic, year, with_group)
-    tier_above = ranking()["tier_above"]
+    config = ranking()
     return backends.engine().match(
-        analysis, filters, mode=mode, limit=limit, offset=offset, total=total, tier_above=tier_above
+        analysis,
+        filters,
+        mode=mode,
+        limit=limit,
+        offset=offset,
+        total=total,
+        tier_above=config["tier_above"],
+        rest_scored=config["rest_scored"],
     )
 
 
@@ -160,7 +167,7 @@ def ranking() -> dict:
     for kind, factor in data["kind"].items():
         if kind not in DocumentKind.values or not 0 < factor <= 2:
             raise ValueError(f"ranking.json: kind factor for {kind!r} must name a kind and be in (0, 2]")
-    for key in ("candidates", "date_sort_max", "did_you_mean_below", "tier_above"):
+    for key in ("candidates", "date_sort_max", "did_you_mean_below", "tier_above", "rest_scored"):
         if int(data[key]) < 1:
             raise ValueError(f"ranking.json: {key} must be a positive number")
     hot = data["hot"]

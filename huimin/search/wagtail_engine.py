@@ -96,8 +96,20 @@ class WagtailEngine(Engine):
         queryset = self._model().objects.filter(filters.lookups(without=without))
         return self.backend.search(query, queryset, order_by_relevance=order_by_relevance)
 
-    def match(self, query, filters=Filters(), *, mode="all", limit=20, offset=0, total=None, tier_above=None):
-        """As `Engine.match`; the backend ranks all matches itself (`tier_above` does not apply)."""
+    def match(
+        self,
+        query,
+        filters=Filters(),
+        *,
+        mode="all",
+        limit=20,
+        offset=0,
+        total=None,
+        tier_above=None,
+        rest_scored=None,
+    ):
+        """As `Engine.match`; the backend ranks all matches itself (`tier_above` and `rest_scored` do not
+        apply)."""
         expression = self.wagtail_query(query, mode)
         if expression is None:
             return 0, []

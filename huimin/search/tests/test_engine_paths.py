@@ -214,3 +214,46 @@ def _title(key: str) -> str:
 
     title, keywords, *_rest = CORPUS[int(key.split(":")[1]) - 1]
     return f"{title} {keywords}"
+
+
+@postgres_only
+def test_a_large_second_tier_is_scored_over_its_newest_matches_only(monkeypatch):
+    """Above `rest_scored` body-only matches, the second tier's page comes from its newest `rest_scored`,
+    ranked as every match is; the total and the first tier are unchanged, and at or below the bound (every
+    page of `test_ranking_unchanged`) the whole tier is scored as before."""
+    from datetime import timedelta
+
+    from huimin.search.models import SearchDocument
+
+    from .factories import document
+
+    SearchDocument.objects.all().delete()
+    titled = document(
+        "rest:titled", title="银杏湖开放", body="银杏湖", published_at=NOW - timedelta(days=400)
+    )
+    # The strongest body match is the oldest; eight weaker ones are newer, one a day.
+    strong = document(
+        "rest:strong",
+        title="公告",
+        body="银杏湖 银杏湖 银杏湖 银杏湖",
+        published_at=NOW - timedelta(days=300),
+    )
+    weaker = [
+        document(
+            f"rest:{day}", title="通知", body=f"第{day}号 银杏湖", published_at=NOW - timedelta(days=day)
+        )
+        for day in range(1, 9)
+    ]
+    engine = backends.engine()
+    _forget_rum(monkeypatch)
+    monkeypatch.setattr(backends.PostgresEngine, "rum_columns", staticmethod(lambda: frozenset()))
+    whole = engine.match(query("银杏湖"), limit=4, tier_above=1)
+    assert whole[0] == 10 and [pk for pk, _s in whole[1]][:2] == [titled.pk, strong.pk]
+    with CaptureQueriesContext(connection) as captured:
+        bounded = engine.match(query("银杏湖"), limit=4, tier_above=1, rest_scored=5)
+    assert bounded[0] == 10 and bounded[1][0][0] == titled.pk
+    newest_five = {doc.pk for doc in weaker[:5]}
+    assert {pk for pk, _s in bounded[1][1:]} <= newest_five and strong.pk not in dict(bounded[1])
+    assert any("LIMIT 5) n JOIN huimin_search_vector d" in q["sql"] for q in captured.captured_queries)
+    # At the bound, the whole second tier is scored.
+    assert engine.match(query("银杏湖"), limit=4, tier_above=1, rest_scored=9) == whole
