@@ -283,7 +283,7 @@ def worker(args) -> int:
         reindex_seconds = round(time.perf_counter() - started, 1)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for table in ("huimin_search_searchdocument", "huimin_search_vector"):
+                for table in ("huimin_search_searchdocument", "huimin_search_vector", "huimin_search_title"):
                     cursor.execute(f"VACUUM ANALYZE {table}")
     if args.prepare_only:
         return 0

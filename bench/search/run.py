@@ -430,7 +430,7 @@ def vacuum(connection) -> None:
     """VACUUM ANALYZE the search tables after the build, as autovacuum would in time: planner statistics
     and a visibility map, so that the first queries are not timed against a table just written."""
     with connection.cursor() as cursor:
-        for table in ("huimin_search_searchdocument", "huimin_search_vector"):
+        for table in ("huimin_search_searchdocument", "huimin_search_vector", "huimin_search_title"):
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
