@@ -234,3 +234,31 @@ def test_a_page_past_the_last_shows_the_last_page(client, portal):
         r.document.pk for r in on_last.context["results"].results
     ]
     assert beyond.context["results"].results
+
+
+@pytest.mark.django_db
+def test_the_index_vocabulary_is_read_from_the_cache_only_when_the_index_changed(monkeypatch):
+    """A process keeps the vocabulary it read under the same key: no unpickling of tens of thousands of
+    words on every results page; a new document, or a cleared cache, makes it read again."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.core.cache import cache
+
+    from .factories import document
+
+    cache.clear()
+    now = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    document(title="银杏湖景区开放", now=now)
+    reads = []
+    original = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *a, **k: reads.append(key) or original(key, *a, **k))
+    first = queries.index_vocabulary()
+    assert "银杏湖" in first.words or "景区" in first.words
+    assert queries.index_vocabulary() is first and queries.index_vocabulary() is first
+    assert len([key for key in reads if key.startswith("search:vocabulary:")]) == 1  # built once
+    document(title="翠屏岭步道修缮", now=now + timedelta(minutes=1))
+    second = queries.index_vocabulary()
+    assert second is not first and "修缮" in second.words
+    cache.clear()
+    assert queries.index_vocabulary() is not second  # the cache was emptied: read (here, built) again
