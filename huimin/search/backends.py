@@ -559,11 +559,14 @@ class PostgresEngine(Engine):
             values.append(match.minus)
         return " AND ".join([*where, *clauses]), [*values, *params]
 
+    @staticmethod
+    def _table(match: PostgresMatch) -> str:
+        """The first tier from its own table, whose title vectors are in the rows (migration 0011)."""
+        return TITLE_TABLE if match.tier == HEAD else VECTOR_TABLE
+
     def _matched(self, match: PostgresMatch, filters: Filters) -> tuple[str, str, list]:
         where, params = self._where(match, filters)
-        # The first tier from its own table, whose title vectors are in the rows (migration 0011).
-        table = TITLE_TABLE if match.tier == HEAD else VECTOR_TABLE
-        source = f"FROM {table} d WHERE {where}"
+        source = f"FROM {self._table(match)} d WHERE {where}"
         weights = f"'{POSTGRES_WEIGHTS}'::float4[]"
         if match.tier == HEAD:
             # The first tier's score on the small vector: ts_rank_cd of the same positions, divided (as
@@ -588,7 +591,7 @@ class PostgresEngine(Engine):
         source, score, params = self._matched(match, filters)
         order = "ORDER BY score DESC, d.published_at DESC NULLS LAST, d.id DESC LIMIT %s OFFSET %s"
         if newest:
-            table = TITLE_TABLE if match.tier == HEAD else VECTOR_TABLE
+            table = self._table(match)
             sql = (
                 f"SELECT d.id, {score} AS score FROM (SELECT d.id {source} "  # noqa: S608
                 "ORDER BY d.published_at DESC NULLS LAST, d.id DESC LIMIT %s) n "
